@@ -1,0 +1,48 @@
+package io.github.supervisor4j;
+
+/**
+ * Reaps zombie children in the background, on one daemon thread that blocks in the kernel
+ * while there is nothing to reap.
+ *
+ * <p>Which children it reaps is its {@link ReapPolicy}. Children started through {@link
+ * #spawn(ChildSpec)} are registered before they can exit, so their status is never lost and
+ * completes {@link SupervisedProcess#onExit()}.
+ *
+ * <p>Thread-safe. {@link #close()} stops reaping at once; the thread itself ends when it next
+ * wakes. A closed reaper cannot be started again.
+ */
+public interface Reaper extends AutoCloseable {
+
+  /**
+   * Registers as subreaper if configured, warns if this process is neither PID 1 nor a
+   * subreaper, and starts the reaper thread. Starting twice is harmless.
+   *
+   * @throws IllegalStateException if closed
+   * @throws SupervisorException if the kernel refuses
+   */
+  Reaper start();
+
+  /** Stops reaping. Processes that exit after this are left as zombies for someone else. */
+  @Override
+  void close();
+
+  /** The policy this reaper follows. */
+  ReapPolicy policy();
+
+  /** Adds a listener told of every reaped process, on the reaper thread. */
+  Subscription subscribe(ReapListener listener);
+
+  /** Counters read now. */
+  ReaperStats stats();
+
+  /**
+   * Starts a child that this reaper reaps, registered before it can exit.
+   *
+   * @throws IllegalStateException if the reaper is not running
+   * @throws SpawnException if the command cannot be started (127 not found, 126 not executable)
+   */
+  SupervisedProcess spawn(ChildSpec spec);
+
+  /** True if this process is PID 1 of its PID namespace or a registered child subreaper. */
+  boolean isReaperOfOrphans();
+}

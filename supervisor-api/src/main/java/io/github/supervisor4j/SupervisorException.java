@@ -1,0 +1,14 @@
+package io.github.supervisor4j;
+
+/** The base of every exception that supervisor4j throws for a failure of the OS or its setup. */
+public class SupervisorException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public SupervisorException(String message) {
+    super(message);
+  }
+
+  public SupervisorException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

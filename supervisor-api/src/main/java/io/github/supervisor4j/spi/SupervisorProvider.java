@@ -1,0 +1,22 @@
+package io.github.supervisor4j.spi;
+
+import io.github.supervisor4j.ForwarderConfig;
+import io.github.supervisor4j.Reaper;
+import io.github.supervisor4j.ReaperConfig;
+import io.github.supervisor4j.SignalForwarder;
+
+/**
+ * An implementation of supervisor4j, found by {@link java.util.ServiceLoader}. Users never
+ * call it; {@link io.github.supervisor4j.Supervisors} does.
+ */
+public interface SupervisorProvider {
+
+  /** True if this implementation can run on this OS and architecture. */
+  boolean isSupported();
+
+  /** A new, unstarted reaper. */
+  Reaper reaper(ReaperConfig config);
+
+  /** A new, unstarted signal forwarder. */
+  SignalForwarder signalForwarder(ForwarderConfig config);
+}
