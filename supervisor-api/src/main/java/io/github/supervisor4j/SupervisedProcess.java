@@ -49,6 +49,6 @@ public interface SupervisedProcess {
    */
   void signalGroup(Signal signal);
 
-  /** The JDK's handle to the child, for {@code info()} and {@code descendants()}. */
-  ProcessHandle toHandle();
+  /** The JDK's handle to the child, for {@code info()} and {@code descendants()}; empty once it is gone. */
+  Optional<ProcessHandle> toHandle();
 }

@@ -1,0 +1,184 @@
+package io.github.supervisor4j.posix;
+
+import io.github.supervisor4j.Signal;
+import io.github.supervisor4j.SystemCallException;
+import jnr.constants.platform.Errno;
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/**
+ * The Java-named layer over {@link LibC}: each method makes one system call, turns a failure
+ * into a {@link SystemCallException} that reads like tini's, and returns Java values.
+ * Expected errnos (ECHILD while reaping, ESRCH while signalling) are results, not exceptions.
+ */
+final class Os {
+  static final int ESRCH = 3;
+  static final int EINTR = 4;
+  static final int ECHILD = 10;
+  static final int ENOENT = 2;
+  static final int EACCES = 13;
+  static final int ENOEXEC = 8;
+  static final int EPERM = 1;
+  static final int ENOTTY = 25;
+  static final int ENOSYS = 38;
+
+  static final int WNOHANG = 1;
+  static final int WEXITED = 4;
+  static final int WNOWAIT = 0x01000000;
+
+  static final int P_ALL = 0;
+  static final int P_PID = 1;
+  static final int P_PIDFD = 3;
+
+  static final int CLD_EXITED = 1;
+  static final int CLD_KILLED = 2;
+  static final int CLD_DUMPED = 3;
+
+  private static final int PR_SET_PDEATHSIG = 1;
+  private static final int PR_SET_CHILD_SUBREAPER = 36;
+  private static final int PR_GET_CHILD_SUBREAPER = 37;
+  /** Same number on x86_64 and aarch64: new syscalls share one table since 5.x. */
+  private static final int SYS_PIDFD_OPEN = 434;
+
+  static final LibC LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
+  static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+  private Os() {}
+
+  static int errno() {
+    return LastError.getLastError(RUNTIME);
+  }
+
+  static String errnoName(int errno) {
+    Errno e = Errno.valueOf(errno);
+    return e == null || e.name().startsWith("__") ? "errno " + errno : e.name();
+  }
+
+  static String errnoText(int errno) {
+    Errno e = Errno.valueOf(errno);
+    return e == null ? "unknown error" : e.description();
+  }
+
+  static SystemCallException failure(String call, int errno, int pid) {
+    return new SystemCallException(call, errno, errnoName(errno), errnoText(errno), pid);
+  }
+
+  static int getpid() {
+    return LIBC.getpid();
+  }
+
+  /**
+   * kill(2). Returns 0 on success or the errno ESRCH when no such process exists.
+   *
+   * @throws SystemCallException for any other errno
+   */
+  static int kill(int pid, int signal) {
+    if (LIBC.kill(pid, signal) == 0) return 0;
+    int errno = errno();
+    if (errno == ESRCH) return ESRCH;
+    throw failure("kill(" + pid + ", " + Signal.nameOf(signal) + ")", errno, Math.abs(pid));
+  }
+
+  /**
+   * waitpid(2), retried on EINTR. Returns the reaped pid with its raw status in {@code
+   * status[0]}, 0 for WNOHANG and nothing ready, or -1 for ECHILD (no such child).
+   */
+  static int waitpid(int pid, int[] status, int options) {
+    while (true) {
+      int r = LIBC.waitpid(pid, status, options);
+      if (r >= 0) return r;
+      int errno = errno();
+      if (errno == EINTR) continue;
+      if (errno == ECHILD) return -1;
+      throw failure("waitpid(" + pid + ")", errno, Math.max(pid, 0));
+    }
+  }
+
+  /**
+   * waitid(2), retried on EINTR. Returns true if {@code info} describes a child (si_pid
+   * non-zero), false for WNOHANG with nothing ready or ECHILD.
+   */
+  static boolean waitid(int idtype, int id, SigInfo info, int options) {
+    info.clear();
+    while (true) {
+      int r = LIBC.waitid(idtype, id, info.memory, options);
+      if (r == 0) return info.pid() != 0;
+      int errno = errno();
+      if (errno == EINTR) continue;
+      if (errno == ECHILD) return false;
+      throw failure("waitid(" + idtype + ", " + id + ")", errno, idtype == P_PID ? id : 0);
+    }
+  }
+
+  static void setChildSubreaper() {
+    if (LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
+      throw failure("prctl(PR_SET_CHILD_SUBREAPER, 1)", errno(), getpid());
+    }
+  }
+
+  static boolean isChildSubreaper() {
+    Pointer out = Memory.allocateDirect(RUNTIME, 4);
+    if (LIBC.prctl(PR_GET_CHILD_SUBREAPER, out.address(), 0, 0, 0) != 0) {
+      throw failure("prctl(PR_GET_CHILD_SUBREAPER)", errno(), getpid());
+    }
+    return out.getInt(0) != 0;
+  }
+
+  /** prctl(PR_SET_PDEATHSIG): this process gets {@code signal} when its parent thread dies. */
+  static void setParentDeathSignal(int signal) {
+    if (LIBC.prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0) != 0) {
+      throw failure("prctl(PR_SET_PDEATHSIG, " + Signal.nameOf(signal) + ")", errno(), getpid());
+    }
+  }
+
+  /** pidfd_open(2): a descriptor that names exactly this process, or -1 if it no longer exists. */
+  static int pidfdOpen(int pid) {
+    long r = LIBC.syscall(SYS_PIDFD_OPEN, pid, 0);
+    if (r >= 0) return (int) r;
+    int errno = errno();
+    if (errno == ESRCH) return -1;
+    throw failure("pidfd_open(" + pid + ")", errno, pid);
+  }
+
+  static void close(int fd) {
+    LIBC.close(fd);
+  }
+
+  /** The raw status of waitpid as an exit status. */
+  static io.github.supervisor4j.ExitStatus decode(int raw) {
+    return WaitStatus.decode(raw);
+  }
+
+  /** A siginfo_t buffer for waitid. Not thread-safe: one per thread. */
+  static final class SigInfo {
+    final Pointer memory = Memory.allocateDirect(RUNTIME, 128);
+
+    void clear() {
+      memory.putLong(8, 0);
+      memory.putLong(16, 0);
+      memory.putLong(24, 0);
+    }
+
+    int pid() {
+      return memory.getInt(16);
+    }
+
+    int code() {
+      return memory.getInt(8);
+    }
+
+    int status() {
+      return memory.getInt(24);
+    }
+
+    /** The exit status that a waitid with WEXITED reported. */
+    io.github.supervisor4j.ExitStatus exitStatus() {
+      int code = code();
+      if (code == CLD_EXITED) return io.github.supervisor4j.ExitStatus.exited(status() & 0xff);
+      return io.github.supervisor4j.ExitStatus.killed(status(), code == CLD_DUMPED);
+    }
+  }
+}

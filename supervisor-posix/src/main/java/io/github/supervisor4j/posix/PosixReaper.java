@@ -1,0 +1,214 @@
+package io.github.supervisor4j.posix;
+
+import io.github.supervisor4j.ChildSpec;
+import io.github.supervisor4j.ExitStatus;
+import io.github.supervisor4j.ReapListener;
+import io.github.supervisor4j.ReapPolicy;
+import io.github.supervisor4j.ReapedProcess;
+import io.github.supervisor4j.Reaper;
+import io.github.supervisor4j.ReaperConfig;
+import io.github.supervisor4j.ReaperStats;
+import io.github.supervisor4j.SupervisedProcess;
+import io.github.supervisor4j.Subscription;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Linux {@link Reaper}: one daemon thread runs a {@link ReapStrategy} and reports each
+ * reaped process to the child it belongs to and to the listeners.
+ *
+ * <p>Children from {@link #spawn} are registered under {@link #lock} in the same critical
+ * section as the posix_spawn call. The reaper thread takes the same lock before it looks a
+ * reaped pid up, so a child that exits (and is reaped) before spawn has even returned is
+ * still matched to its {@link SupervisedProcess}: its status is never lost.
+ */
+final class PosixReaper implements Reaper, ReapStrategy.Sink {
+  private static final Logger log = LoggerFactory.getLogger(PosixReaper.class);
+  private static final AtomicBoolean warned = new AtomicBoolean();
+  /** With no child at all there is nothing to block on; see {@link #idle()}. */
+  private static final long NO_CHILD_RECHECK_MS = 1000;
+
+  private final ReaperConfig config;
+  private final ReapStrategy strategy;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition childAdded = lock.newCondition();
+  private final Map<Integer, PosixSupervisedProcess> children = new HashMap<>(); // guarded by lock
+  private final List<ReapListener> listeners = new CopyOnWriteArrayList<>();
+  private final AtomicLong reaped = new AtomicLong();
+  private final AtomicLong adopted = new AtomicLong();
+  private final AtomicLong wakeups = new AtomicLong();
+  private final AtomicLong listenerFailures = new AtomicLong();
+  private volatile State state = State.NEW;
+  private Thread thread; // guarded by lock
+
+  private enum State { NEW, RUNNING, CLOSED }
+
+  PosixReaper(ReaperConfig config, ReapStrategy strategy) {
+    this.config = config;
+    this.strategy = strategy;
+  }
+
+  @Override
+  public Reaper start() {
+    lock.lock();
+    try {
+      if (state == State.CLOSED) throw new IllegalStateException("reaper is closed");
+      if (state == State.RUNNING) return this;
+      int pid = Os.getpid();
+      if (config.subreaper() && pid != 1) Os.setChildSubreaper();
+      if (config.warnIfNotReaper()) warnIfNotReaper(pid);
+      thread = new Thread(this::run, "supervisor4j-reaper");
+      thread.setDaemon(true);
+      state = State.RUNNING;
+      thread.start();
+      log.debug("reaper started in process {} with policy {}", pid, config.policy());
+      return this;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void warnIfNotReaper(int pid) {
+    if (pid != 1 && !Os.isChildSubreaper() && warned.compareAndSet(false, true)) {
+      log.warn("process {} is neither PID 1 nor a child subreaper: orphans of its children go to another "
+          + "process and zombies may pile up. Fix: run it as PID 1 (the container's ENTRYPOINT), or register "
+          + "a subreaper (ReaperConfig.withSubreaper(true), launcher -s, SUPERVISOR_SUBREAPER=1)", pid);
+    }
+  }
+
+  private void run() {
+    try {
+      while (isOpen()) {
+        if (!strategy.awaitAndReap(this)) idle();
+      }
+    } catch (RuntimeException | Error e) {
+      log.error("reaper thread of process {} died; zombies will no longer be reaped", Os.getpid(), e);
+      throw e;
+    }
+  }
+
+  /**
+   * No child at all, so waitid has nothing to block on (ECHILD). Our own spawns wake us at
+   * once; a process that joins a PID namespace from outside (nsenter) and leaves an orphan to
+   * us as its PID 1 is seen within {@link #NO_CHILD_RECHECK_MS}. This costs one waitid a
+   * second only while there is no child at all.
+   */
+  private void idle() {
+    lock.lock();
+    try {
+      if (isOpen() && children.isEmpty()) childAdded.await(NO_CHILD_RECHECK_MS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      state = State.CLOSED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean isOpen() {
+    return state == State.RUNNING;
+  }
+
+  @Override
+  public void wokeUp() {
+    wakeups.incrementAndGet();
+  }
+
+  @Override
+  public void reaped(int pid, ExitStatus status) {
+    long now = System.nanoTime();
+    PosixSupervisedProcess child;
+    lock.lock();
+    try {
+      child = children.remove(pid);
+    } finally {
+      lock.unlock();
+    }
+    reaped.incrementAndGet();
+    if (child == null) {
+      adopted.incrementAndGet();
+      log.debug("reaped process {}: {}", pid, status);
+    } else {
+      log.debug("reaped {}: {}", child, status);
+      child.reaped(status);
+    }
+    ReapedProcess event = new ReapedProcess(pid, status, child == null, now);
+    for (ReapListener l : listeners) {
+      try {
+        l.reaped(event);
+      } catch (RuntimeException e) {
+        listenerFailures.incrementAndGet();
+        log.error("reap listener failed for process {} ({})", pid, status, e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      state = State.CLOSED;
+      childAdded.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public ReapPolicy policy() {
+    return config.policy();
+  }
+
+  @Override
+  public Subscription subscribe(ReapListener listener) {
+    if (listener == null) throw new NullPointerException("listener == null");
+    listeners.add(listener);
+    return () -> listeners.remove(listener);
+  }
+
+  @Override
+  public ReaperStats stats() {
+    return new ReaperStats(reaped.get(), adopted.get(), wakeups.get(), listenerFailures.get());
+  }
+
+  @Override
+  public SupervisedProcess spawn(ChildSpec spec) {
+    lock.lock();
+    try {
+      if (state != State.RUNNING) throw new IllegalStateException("reaper is not running: start() it before spawning");
+      int pid = Spawner.spawn(spec);
+      PosixSupervisedProcess child = new PosixSupervisedProcess(pid, spec.command(), spec.newProcessGroup() || spec.newSession());
+      children.put(pid, child);
+      childAdded.signalAll();
+      log.debug("started {}", child);
+      return child;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** True if {@code pid} is a child spawned here and not yet reaped. */
+  boolean isSpawnedChild(int pid) {
+    lock.lock();
+    try {
+      return children.containsKey(pid);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean isReaperOfOrphans() {
+    return Os.getpid() == 1 || Os.isChildSubreaper();
+  }
+}

@@ -1,0 +1,29 @@
+package io.github.supervisor4j.posix;
+
+/**
+ * How a {@link PosixReaper}'s thread finds and reaps children: one strategy per {@link
+ * io.github.supervisor4j.ReapPolicy}.
+ */
+interface ReapStrategy {
+
+  /**
+   * Blocks in the kernel until a child has exited, then reaps every child this policy may
+   * reap, reporting each to {@code sink}.
+   *
+   * @return false if this process has no children at all (ECHILD), so there is nothing to
+   *     block on
+   */
+  boolean awaitAndReap(Sink sink);
+
+  /** Where a strategy reports what it reaped. */
+  interface Sink {
+    /** False once the reaper is closed: reap nothing more. */
+    boolean isOpen();
+
+    /** Called once per wake-up from the kernel. */
+    void wokeUp();
+
+    /** Called right after {@code pid} was reaped with raw-decoded {@code status}. */
+    void reaped(int pid, io.github.supervisor4j.ExitStatus status);
+  }
+}

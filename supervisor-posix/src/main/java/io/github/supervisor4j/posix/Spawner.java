@@ -1,0 +1,210 @@
+package io.github.supervisor4j.posix;
+
+import io.github.supervisor4j.ChildSpec;
+import io.github.supervisor4j.SpawnException;
+import java.io.IOException;
+import java.lang.ref.Reference;
+import java.nio.charset.Charset;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import jnr.ffi.Memory;
+import jnr.ffi.Pointer;
+
+/**
+ * Starts children with posix_spawnp, so that they begin clean: an empty signal mask, every
+ * signal at its default disposition, and no descriptor the JVM opened.
+ *
+ * <p>Descriptor rule: the child keeps 0, 1 and 2; the socket-activation range 3..3+n-1 when
+ * this process's environment has {@code LISTEN_FDS=n}; and the descriptors named by {@link
+ * ChildSpec#withPassedFds}. Everything else is closed in the child. This cannot tell "opened
+ * by the JVM" from "inherited from our parent" by looking, since the JVM opens its jars,
+ * lib/modules and /dev/random before {@code main} runs; so inheritance is opt-in, as systemd's
+ * LISTEN_FDS protocol already is.
+ *
+ * <p>Why not ProcessBuilder: JDK 17 starts children with SIGQUIT blocked (JDK-8234262), and
+ * its own reaper thread would race ours for the exit status.
+ */
+final class Spawner {
+  private static final short POSIX_SPAWN_SETPGROUP = 0x02;
+  private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+  private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+  private static final short POSIX_SPAWN_SETSID = 0x80;
+
+  /** glibc's posix_spawnattr_t is 336 bytes and posix_spawn_file_actions_t 80 on x86_64. */
+  private static final int ATTR_SIZE = 512;
+  private static final int ACTIONS_SIZE = 256;
+  private static final int SIGSET_SIZE = 128;
+
+  private static final Charset JNU = jnuCharset();
+  private static volatile boolean closefromMissing;
+
+  private Spawner() {}
+
+  /**
+   * Starts {@code spec} and returns the child's pid.
+   *
+   * @throws SpawnException naming the command: 127 if not found, 126 if not executable
+   */
+  static int spawn(ChildSpec spec) {
+    List<Object> keepAlive = new ArrayList<>();
+    Pointer attr = Memory.allocateDirect(Os.RUNTIME, ATTR_SIZE);
+    Pointer actions = Memory.allocateDirect(Os.RUNTIME, ACTIONS_SIZE);
+    check(Os.LIBC.posix_spawnattr_init(attr), "posix_spawnattr_init", spec);
+    check(Os.LIBC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init", spec);
+    try {
+      setAttributes(attr, spec);
+      setFileActions(actions, spec);
+      Pointer argv = stringArray(spec.command(), keepAlive);
+      Pointer envp = spec.environment().map(env -> stringArray(environmentStrings(env), keepAlive)).orElseGet(Spawner::environ);
+      int[] pid = new int[1];
+      int err = Os.LIBC.posix_spawnp(pid, spec.command().get(0), actions, attr, argv, envp);
+      if (err != 0) throw spawnFailure(spec, err);
+      return pid[0];
+    } finally {
+      Os.LIBC.posix_spawn_file_actions_destroy(actions);
+      Os.LIBC.posix_spawnattr_destroy(attr);
+      Reference.reachabilityFence(keepAlive);
+    }
+  }
+
+  private static void setAttributes(Pointer attr, ChildSpec spec) {
+    Pointer empty = Memory.allocateDirect(Os.RUNTIME, SIGSET_SIZE);
+    Pointer all = Memory.allocateDirect(Os.RUNTIME, SIGSET_SIZE);
+    Os.LIBC.sigemptyset(empty);
+    // Every signal back to SIG_DFL: a SIG_IGN we inherited (nohup, a shell's background job)
+    // must not reach the child. glibc skips SIGKILL and SIGSTOP itself.
+    Os.LIBC.sigfillset(all);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+    if (spec.newSession()) {
+      flags |= POSIX_SPAWN_SETSID;
+    } else if (spec.newProcessGroup()) {
+      flags |= POSIX_SPAWN_SETPGROUP;
+      check(Os.LIBC.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup", spec);
+    }
+    check(Os.LIBC.posix_spawnattr_setsigmask(attr, empty), "posix_spawnattr_setsigmask", spec);
+    check(Os.LIBC.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault", spec);
+    check(Os.LIBC.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags", spec);
+  }
+
+  private static void setFileActions(Pointer actions, ChildSpec spec) {
+    SortedSet<Integer> keep = keptFds(spec);
+    int highest = keep.last();
+    for (int fd = 3; fd < highest; fd++) {
+      if (!keep.contains(fd)) check(Os.LIBC.posix_spawn_file_actions_addclose(actions, fd), "posix_spawn_file_actions_addclose", spec);
+    }
+    closeFrom(actions, highest + 1, spec);
+    spec.directory().ifPresent(dir ->
+        check(Os.LIBC.posix_spawn_file_actions_addchdir_np(actions, dir.toString()), "posix_spawn_file_actions_addchdir_np", spec));
+  }
+
+  /** Descriptors the child keeps, per the rule in the class comment. Always holds 0, 1 and 2. */
+  static SortedSet<Integer> keptFds(ChildSpec spec) {
+    SortedSet<Integer> keep = new TreeSet<>(List.of(0, 1, 2));
+    keep.addAll(spec.passedFds());
+    int listenFds = listenFds();
+    for (int i = 0; i < listenFds; i++) {
+      keep.add(3 + i);
+    }
+    return keep;
+  }
+
+  /** systemd's socket activation: LISTEN_FDS=n means descriptors 3..3+n-1 were passed to us. */
+  private static int listenFds() {
+    String v = System.getenv("LISTEN_FDS");
+    if (v == null) return 0;
+    try {
+      int n = Integer.parseInt(v.trim());
+      return n > 0 && n < 65536 ? n : 0;
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static void closeFrom(Pointer actions, int from, ChildSpec spec) {
+    if (!closefromMissing) {
+      try {
+        check(Os.LIBC.posix_spawn_file_actions_addclosefrom_np(actions, from), "posix_spawn_file_actions_addclosefrom_np", spec);
+        return;
+      } catch (UnsatisfiedLinkError e) {
+        closefromMissing = true; // glibc older than 2.34
+      }
+    }
+    // Fallback: close what is open now. A descriptor another thread opens between this scan
+    // and the spawn can leak; glibc 2.34 and later never take this path.
+    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Paths.get("/proc/self/fd"))) {
+      for (Path p : fds) {
+        int fd = Integer.parseInt(p.getFileName().toString());
+        if (fd >= from) Os.LIBC.posix_spawn_file_actions_addclose(actions, fd);
+      }
+    } catch (IOException e) {
+      throw new SpawnException("cannot list /proc/self/fd to close the JVM's descriptors for " + spec.command().get(0) + ": " + e.getMessage(), 1);
+    }
+  }
+
+  private static List<String> environmentStrings(Map<String, String> env) {
+    List<String> out = new ArrayList<>(env.size());
+    env.forEach((k, v) -> out.add(k + "=" + v));
+    return out;
+  }
+
+  /** The C library's own environ, so that the child gets this process's environment byte for byte. */
+  private static Pointer environ() {
+    long address = com.kenai.jffi.Library.getDefault().getSymbolAddress("environ");
+    if (address == 0) throw new SpawnException("cannot find the C library's environ", 1);
+    return Os.RUNTIME.getMemoryManager().newPointer(address).getPointer(0);
+  }
+
+  private static Pointer stringArray(List<String> strings, List<Object> keepAlive) {
+    int ptrSize = Os.RUNTIME.addressSize();
+    Pointer array = Memory.allocateDirect(Os.RUNTIME, (strings.size() + 1) * ptrSize);
+    keepAlive.add(array);
+    for (int i = 0; i < strings.size(); i++) {
+      byte[] bytes = strings.get(i).getBytes(JNU);
+      Pointer s = Memory.allocateDirect(Os.RUNTIME, bytes.length + 1);
+      s.put(0, bytes, 0, bytes.length);
+      s.putByte(bytes.length, (byte) 0);
+      keepAlive.add(s);
+      array.putPointer((long) i * ptrSize, s);
+    }
+    array.putAddress((long) strings.size() * ptrSize, 0L);
+    return array;
+  }
+
+  private static SpawnException spawnFailure(ChildSpec spec, int err) {
+    String cmd = spec.command().get(0);
+    String reason = Os.errnoName(err) + " (" + Os.errnoText(err) + ")";
+    switch (err) {
+      case Os.ENOENT:
+      case 20: // ENOTDIR
+        return new SpawnException("exec " + cmd + " failed: " + reason + ": command not found", SpawnException.NOT_FOUND);
+      case Os.EACCES:
+      case Os.EPERM:
+      case Os.ENOEXEC:
+      case 21: // EISDIR
+        return new SpawnException("exec " + cmd + " failed: " + reason + ": not executable", SpawnException.NOT_EXECUTABLE);
+      default:
+        return new SpawnException("exec " + cmd + " failed: " + reason, 1);
+    }
+  }
+
+  private static void check(int err, String call, ChildSpec spec) {
+    if (err != 0) throw new SpawnException(call + " failed for " + spec.command().get(0) + ": " + Os.errnoName(err) + " (" + Os.errnoText(err) + ")", 1);
+  }
+
+  /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
+  private static Charset jnuCharset() {
+    String name = System.getProperty("sun.jnu.encoding");
+    try {
+      return name != null ? Charset.forName(name) : Charset.defaultCharset();
+    } catch (RuntimeException e) {
+      return Charset.defaultCharset();
+    }
+  }
+}
