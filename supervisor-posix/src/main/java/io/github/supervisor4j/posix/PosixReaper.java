@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class PosixReaper implements Reaper, ReapStrategy.Sink {
   private static final Logger log = LoggerFactory.getLogger(PosixReaper.class);
   private static final AtomicBoolean warned = new AtomicBoolean();
-  /** With no child at all there is nothing to block on; see {@link #idle()}. */
+  /** With no child at all there is nothing to block on; see {@link #idle(long)}. */
   private static final long NO_CHILD_RECHECK_MS = 1000;
 
   private final ReaperConfig config;
@@ -47,6 +47,8 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
   private final AtomicLong adopted = new AtomicLong();
   private final AtomicLong wakeups = new AtomicLong();
   private final AtomicLong listenerFailures = new AtomicLong();
+  /** Bumped by each spawn, so that {@link #idle} never sleeps through a spawn it raced with. */
+  private volatile long spawns;
   private volatile State state = State.NEW;
   private Thread thread; // guarded by lock
 
@@ -88,7 +90,8 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
   private void run() {
     try {
       while (isOpen()) {
-        if (!strategy.awaitAndReap(this)) idle();
+        long spawnsBefore = spawns;
+        if (!strategy.awaitAndReap(this)) idle(spawnsBefore);
       }
     } catch (RuntimeException | Error e) {
       log.error("reaper thread of process {} died; zombies will no longer be reaped", Os.getpid(), e);
@@ -102,10 +105,10 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
    * us as its PID 1 is seen within {@link #NO_CHILD_RECHECK_MS}. This costs one waitid a
    * second only while there is no child at all.
    */
-  private void idle() {
+  private void idle(long spawnsBefore) {
     lock.lock();
     try {
-      if (isOpen() && children.isEmpty()) childAdded.await(NO_CHILD_RECHECK_MS, TimeUnit.MILLISECONDS);
+      if (isOpen() && spawns == spawnsBefore) childAdded.await(NO_CHILD_RECHECK_MS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       state = State.CLOSED;
@@ -189,6 +192,7 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
       int pid = Spawner.spawn(spec);
       PosixSupervisedProcess child = new PosixSupervisedProcess(pid, spec.command(), spec.newProcessGroup() || spec.newSession());
       children.put(pid, child);
+      spawns++;
       childAdded.signalAll();
       log.debug("started {}", child);
       return child;
