@@ -32,7 +32,8 @@ int main(int argc, char **argv) {
     sigsuspend(&none);
     int s = last;
     printf("%s\n", sigabbrev_np(s) ? sigabbrev_np(s) : "?");
-    fflush(stdout);
+    /* A reader that went away must end us, not make us spin on our own SIGPIPE. */
+    if (fflush(stdout) != 0 || ferror(stdout)) return 1;
     if (s == SIGTERM && !ignore_term) return 0;
   }
 }
