@@ -1,7 +1,8 @@
 /* orphans N [HOLD_MS]: forks N children that block on one pipe, exits, and so leaves them as
  * orphans. When the last writer of the pipe (this process) is gone they all read EOF and
  * exit at once, so N zombies appear together. With HOLD_MS, the orphans sleep that long
- * after EOF. Prints "orphans <first pid> <last pid>" before exiting. */
+ * after EOF. Prints "orphan <pid>" for each, then "orphans <first pid> <last pid>", before
+ * exiting. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -28,6 +29,7 @@ int main(int argc, char **argv) {
     }
     if (!first) first = p;
     last = p;
+    printf("orphan %d\n", p);
   }
   printf("orphans %d %d\n", first, last);
   fflush(stdout);
