@@ -23,7 +23,7 @@ final class Running implements AutoCloseable {
   private final List<String> err = new ArrayList<>(); // guarded by this
   private final Thread outReader;
   private final Thread errReader;
-  private int cursor; // guarded by this: first stdout line not yet consumed by await
+  private final java.util.BitSet taken = new java.util.BitSet(); // guarded by this: stdout lines returned by await
 
   private Running(Process process) {
     this.process = process;
@@ -67,17 +67,18 @@ final class Running implements AutoCloseable {
   }
 
   /**
-   * Waits for the next stdout line, after the last one awaited, that matches; returns it and
-   * consumes every line up to it.
+   * Waits for the first stdout line that matches and was not returned by an earlier await, and
+   * returns it. Lines of the process and of its children interleave, so earlier lines that do
+   * not match stay available to later awaits.
    *
    * @throws AssertionError naming what was awaited and all output, after {@code timeout}
    */
   synchronized String await(Predicate<String> matching, String what, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
-      for (int i = cursor; i < out.size(); i++) {
+      for (int i = taken.nextClearBit(0); i < out.size(); i = taken.nextClearBit(i + 1)) {
         if (matching.test(out.get(i))) {
-          cursor = i + 1;
+          taken.set(i);
           return out.get(i);
         }
       }
