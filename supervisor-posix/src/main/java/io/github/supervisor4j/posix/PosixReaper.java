@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 final class PosixReaper implements Reaper, ReapStrategy.Sink {
   private static final Logger log = LoggerFactory.getLogger(PosixReaper.class);
   private static final AtomicBoolean warned = new AtomicBoolean();
-  /** With no child at all there is nothing to block on; see {@link #idle()}. */
+  /** With no child at all there is nothing to block on; see {@link #idle(long)}. */
   private static final long NO_CHILD_RECHECK_MS = 1000;
 
   private final ReaperConfig config;
@@ -49,6 +49,7 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
   private final AtomicLong listenerFailures = new AtomicLong();
   private volatile State state = State.NEW;
   private Thread thread; // guarded by lock
+  private long spawned; // guarded by lock: children spawned so far, to see if one came since a wait began
 
   private enum State { NEW, RUNNING, CLOSED }
 
@@ -88,7 +89,8 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
   private void run() {
     try {
       while (isOpen()) {
-        if (!strategy.awaitAndReap(this)) idle();
+        long spawnedBefore = spawnedCount();
+        if (!strategy.awaitAndReap(this)) idle(spawnedBefore);
       }
     } catch (RuntimeException | Error e) {
       log.error("reaper thread of process {} died; zombies will no longer be reaped", Os.getpid(), e);
@@ -102,10 +104,13 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
    * us as its PID 1 is seen within {@link #NO_CHILD_RECHECK_MS}. This costs one waitid a
    * second only while there is no child at all.
    */
-  private void idle() {
+  private void idle(long spawnedBefore) {
     lock.lock();
     try {
-      if (isOpen() && children.isEmpty()) childAdded.await(NO_CHILD_RECHECK_MS, TimeUnit.MILLISECONDS);
+      // Wait unless a spawn came after the wait began. Not "unless children is empty": a
+      // registered child that someone else reaped (the app's own waitpid) would make that a
+      // busy loop of ECHILD.
+      if (isOpen() && spawned == spawnedBefore) childAdded.await(NO_CHILD_RECHECK_MS, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       state = State.CLOSED;
@@ -189,9 +194,19 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
       int pid = Spawner.spawn(spec);
       PosixSupervisedProcess child = new PosixSupervisedProcess(pid, spec.command(), spec.newProcessGroup() || spec.newSession());
       children.put(pid, child);
+      spawned++;
       childAdded.signalAll();
       log.debug("started {}", child);
       return child;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private long spawnedCount() {
+    lock.lock();
+    try {
+      return spawned;
     } finally {
       lock.unlock();
     }
