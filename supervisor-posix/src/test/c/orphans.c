@@ -11,6 +11,9 @@
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 1;
   int hold_ms = argc > 2 ? atoi(argv[2]) : 0;
+  /* One write per line: the init's own output shares this pipe, and a block-buffered chunk
+   * could split a line around it. */
+  setvbuf(stdout, NULL, _IOLBF, 0);
   int fds[2];
   if (pipe(fds) != 0) { perror("pipe"); return 1; }
   int first = 0, last = 0;

@@ -38,7 +38,7 @@ class IdleCpuTest {
     long ticksPerSecond = clockTicks();
     try (Running withChild = Running.start(TestJvm.command(InitFixture.class, "--subreaper", "--", "sleep", "600"));
          Running noChild = Running.start(TestJvm.command(InitFixture.class, "--subreaper"))) {
-      withChild.await("child ", WAIT);
+      withChild.await("target child ", WAIT);
       noChild.await("idle", WAIT);
       Path a = reaperThread(withChild.pid());
       Path b = reaperThread(noChild.pid());

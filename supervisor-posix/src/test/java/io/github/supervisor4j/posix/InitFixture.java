@@ -41,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * spawning thread's SigBlk). With no command it starts the reaper and forwarder, prints
  * {@code idle} and waits forever.
  *
- * <p>Prints {@code child <pid>} when spawned, {@code reaped <pid> <status>} for each adopted
+ * <p>Prints {@code child <pid>} when spawned, {@code target <target>} once signals go to it (held ones first), {@code reaped <pid> <status>} for each adopted
  * process, {@code forward <received> <outcome> [sent]} for each signal, and finally {@code
  * exit <status>}, {@code zombies <n>} (zombie children left, from /proc) and {@code stats ...};
  * exits with the child's shell code. Bad options: one line on stderr, exit 2. A command that
@@ -131,7 +131,9 @@ public final class InitFixture {
     System.out.println("child " + child.pid());
     if (delayTargetMs > 0) Thread.sleep(delayTargetMs);
     if (targetOnInput) new BufferedReader(new InputStreamReader(System.in)).readLine();
-    forwarder.target(group ? ForwardTarget.processGroup(child.pid()) : ForwardTarget.pid(child.pid()));
+    ForwardTarget target = group ? ForwardTarget.processGroup(child.pid()) : ForwardTarget.pid(child.pid());
+    forwarder.target(target);
+    System.out.println("target " + target);
     ExitStatus status = child.waitFor();
     while (adoptedReaped.get() < waitOrphans) {
       Thread.sleep(5);

@@ -45,6 +45,7 @@ class SignalForwardingTest {
     int exit;
     try (Running init = Running.start(TestJvm.command(InitFixture.class, "--", Fixtures.path("print_signals")))) {
       init.await("ready ", WAIT);
+      init.await("target child ", WAIT);
       for (Signal s : order) {
         Os.kill((int) init.pid(), s.number());
         String line;
@@ -72,6 +73,7 @@ class SignalForwardingTest {
     try (Running init = Running.start(TestJvm.command(InitFixture.class,
         "--rewrite", "USR1:WINCH", "--drop", "HUP", "--", Fixtures.path("print_signals")))) {
       init.await("ready ", WAIT);
+      init.await("target child ", WAIT);
       Os.kill((int) init.pid(), Signal.SIGHUP.number());
       init.await("forward SIGHUP DROPPED", WAIT);
       Os.kill((int) init.pid(), Signal.SIGUSR1.number());
@@ -94,6 +96,7 @@ class SignalForwardingTest {
       String child = init.await("child ", WAIT).substring("child ".length());
       String grandchild = init.await("ready ", WAIT).substring("ready ".length());
       assertNotEquals(child, grandchild);
+      assertEquals("target process group " + child, init.await("target ", WAIT));
       Os.kill((int) init.pid(), Signal.SIGTERM.number());
       assertEquals("forward SIGTERM FORWARDED SIGTERM", init.await("forward SIGTERM", WAIT));
       assertEquals("TERM", init.await(SignalForwardingTest::isPrintedSignal, "TERM from the grandchild", WAIT));
@@ -112,6 +115,7 @@ class SignalForwardingTest {
       assertFalse(init.stdout().stream().anyMatch(SignalForwardingTest::isPrintedSignal), init::describe);
       init.send("target now");
       assertEquals("forward SIGUSR1 FORWARDED SIGUSR1", init.await("forward SIGUSR1 FORWARDED", WAIT));
+      init.await("target child ", WAIT);
       assertEquals("USR1", init.await(SignalForwardingTest::isPrintedSignal, "USR1", WAIT));
       Os.kill((int) init.pid(), Signal.SIGTERM.number());
       assertEquals(0, init.waitFor(WAIT), init::describe);
