@@ -42,8 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code idle} and waits forever.
  *
  * <p>Prints {@code child <pid>} when spawned, {@code target <target>} once signals go to it (held ones first), {@code reaped <pid> <status>} for each adopted
- * process, {@code forward <received> <outcome> [sent]} for each signal, and finally {@code
- * exit <status>}, {@code zombies <n>} (zombie children left, from /proc) and {@code stats ...};
+ * process, {@code forward <received> <outcome> [sent]} for each signal, {@code exit <status>} when the
+ * child is reaped, and finally {@code zombies <n>} (zombie children left, from /proc) and {@code stats ...};
  * exits with the child's shell code. Bad options: one line on stderr, exit 2. A command that
  * cannot be started: one line on stderr, exit 127 or 126.
  */
@@ -135,10 +135,10 @@ public final class InitFixture {
     forwarder.target(target);
     System.out.println("target " + target);
     ExitStatus status = child.waitFor();
+    System.out.println("exit " + status);
     while (adoptedReaped.get() < waitOrphans) {
       Thread.sleep(5);
     }
-    System.out.println("exit " + status);
     System.out.println("zombies " + zombieChildren());
     System.out.println("stats " + reaper.stats());
     System.out.flush();

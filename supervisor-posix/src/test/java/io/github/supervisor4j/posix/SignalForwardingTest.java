@@ -124,6 +124,25 @@ class SignalForwardingTest {
 
   @Test
   @Timeout(60)
+  void warnsWhenTheTargetIsAlreadyGoneInsteadOfFailing() throws Exception {
+    // The child exits at once and leaves an orphan, which keeps the init running.
+    try (Running init = Running.start(TestJvm.command(InitFixture.class,
+        "--subreaper", "--wait-orphans", "1", "--", "sh", "-c", "sleep 60 & echo orphan $!"))) {
+      String child = init.await("target child ", WAIT).substring("target child ".length());
+      String orphan = init.await("orphan ", WAIT).substring("orphan ".length());
+      init.await("exit exited 0", WAIT);
+      Os.kill((int) init.pid(), Signal.SIGUSR1.number());
+      assertEquals("forward SIGUSR1 TARGET_GONE SIGUSR1", init.await("forward SIGUSR1", WAIT));
+      Os.kill(Integer.parseInt(orphan), Signal.SIGKILL.number());
+      assertEquals("reaped " + orphan + " killed by SIGKILL", init.await("reaped ", WAIT));
+      assertEquals(0, init.waitFor(WAIT), init::describe);
+      assertTrue(init.stderr().stream().anyMatch(l -> l.contains("WARN") && l.contains("child " + child + " exited before SIGUSR1 could be forwarded")),
+          init::describe);
+    }
+  }
+
+  @Test
+  @Timeout(60)
   void refusesAnExcludedSignalWithAOneLineError() throws Exception {
     try (Running init = Running.start(TestJvm.command(InitFixture.class, "--signals", "TERM,QUIT", "--", "true"))) {
       assertEquals(2, init.waitFor(WAIT), init::describe);
