@@ -45,14 +45,23 @@ public final class Supervisors {
   }
 
   private static SupervisorProvider load() {
-    String os = System.getProperty("os.name", "unknown");
-    if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
-      throw new UnavailableException("supervisor4j needs Linux; this OS is " + os);
+    return load(System.getProperty("os.name", "unknown"), Supervisors.class.getClassLoader());
+  }
+
+  /** Finds the first supported provider visible to {@code loader}; package-private for tests. */
+  static SupervisorProvider load(String osName, ClassLoader loader) {
+    if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
+      throw new UnavailableException("supervisor4j needs Linux; this OS is " + osName);
     }
-    Iterator<SupervisorProvider> it = ServiceLoader.load(SupervisorProvider.class, Supervisors.class.getClassLoader()).iterator();
+    Iterator<SupervisorProvider> it = ServiceLoader.load(SupervisorProvider.class, loader).iterator();
+    String unsupported = null;
     while (it.hasNext()) {
       SupervisorProvider p = it.next();
       if (p.isSupported()) return p;
+      unsupported = p.getClass().getName();
+    }
+    if (unsupported != null) {
+      throw new UnavailableException(unsupported + " does not support " + osName + " on " + System.getProperty("os.arch"));
     }
     throw new UnavailableException("no supervisor4j implementation on the classpath: add io.github.supervisor4j:supervisor-posix");
   }

@@ -11,10 +11,12 @@ import io.github.supervisor4j.SupervisorException;
 import io.github.supervisor4j.SystemCallException;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,6 +35,9 @@ final class PosixSignalForwarder implements SignalForwarder {
   private static final Logger log = LoggerFactory.getLogger(PosixSignalForwarder.class);
   /** Standard signals do not queue in the kernel either; this bounds what we hold per start. */
   private static final int MAX_HELD = 64;
+
+  /** HotSpot's shutdown signals: JVM_RegisterSignal keeps them ignored if they were at start-up. */
+  private static final Set<Signal> SHUTDOWN_SIGNALS = EnumSet.of(Signal.SIGHUP, Signal.SIGINT, Signal.SIGTERM);
 
   private final ForwarderConfig config;
   private final Object lock = new Object();
@@ -59,7 +64,9 @@ final class PosixSignalForwarder implements SignalForwarder {
       SignalHandler handler = s -> received(Signal.of(s.getNumber()));
       for (Signal s : config.signals()) {
         try {
-          previous.put(s, sun.misc.Signal.handle(new sun.misc.Signal(s.shortName()), handler));
+          SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal(s.shortName()), handler);
+          previous.put(s, old);
+          if (old == SignalHandler.SIG_IGN && SHUTDOWN_SIGNALS.contains(s)) warnIgnoredAtStart(s);
         } catch (IllegalArgumentException e) {
           restoreHandlers();
           throw new SupervisorException("cannot catch " + s + ": " + e.getMessage(), e);
@@ -68,6 +75,18 @@ final class PosixSignalForwarder implements SignalForwarder {
       started = true;
       return this;
     }
+  }
+
+  /**
+   * HotSpot does not install a handler for SIGHUP, SIGINT or SIGTERM if the JVM started with it
+   * ignored (nohup; a script's {@code java ... &}, which ignores SIGINT; a parent's {@code trap
+   * '' TERM}): it stays ignored and is never forwarded. sun.misc.Signal reports that only by
+   * returning SIG_IGN as the previous handler, so say it here instead of failing silently.
+   */
+  private static void warnIgnoredAtStart(Signal s) {
+    log.warn("{} was ignored when process {} started (nohup, or a background job of a script), and the JVM "
+        + "keeps it ignored: it will not be forwarded. Start the JVM with {} at its default disposition", s,
+        ProcessHandle.current().pid(), s);
   }
 
   /** Handles one received signal; runs on the thread HotSpot made for it. */

@@ -81,6 +81,12 @@ final class Spawner {
     // Every signal back to SIG_DFL: a SIG_IGN we inherited (nohup, a shell's background job)
     // must not reach the child. glibc skips SIGKILL and SIGSTOP itself.
     Os.LIBC.sigfillset(all);
+    // glibc's sigfillset leaves out its internal signals 32 and 33 (SIGCANCEL, SIGSETXID), and
+    // its posix_spawn sets those to SIG_IGN in the child when the parent handles them (it
+    // does, for pthread cancellation and setxid), so the exec'd program would start with
+    // SigIgn 0x180000000. Set their bits by hand: signals 1..64 are bits 0..63 of the first
+    // word on x86_64 and aarch64. glibc's spawn helper tests the set with a plain bit test.
+    all.putLong(0, -1L);
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
     if (spec.newSession()) {
       flags |= POSIX_SPAWN_SETSID;
