@@ -42,8 +42,8 @@ import java.util.stream.Collectors;
  * pidfd_send_signal(2) cannot reach anyone else. Kernels before 5.3 have no pidfd_open: there
  * the start-time check and kill(2) leave a window of a few microseconds, which is logged once.
  *
- * <p>Not thread-safe for {@link #signal} callers that race each other on one process; each
- * call is one /proc read and at most three system calls.
+ * <p>Thread-safe: it keeps no state but its own pid and scope. Each {@link #signal} is a few
+ * /proc reads and at most three system calls.
  */
 final class ProcessTree {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProcessTree.class);
@@ -233,11 +233,41 @@ final class ProcessTree {
       // pidfd was opened on the process we listed, not on a newcomer that reused its pid.
       Member now = read(m.pid());
       if (now == null || now.startTime() != m.startTime() || now.isZombie()) return false;
+      if (!isOurs(now)) {
+        log.error("refusing to send {} to process {}: it is not a descendant of process {}", signal, now, self);
+        return false;
+      }
       int r = pidfd >= 0 ? Os.pidfdSendSignal(pidfd, m.pid(), signal.number()) : Os.kill(m.pid(), signal.number());
       return r == 0;
     } finally {
       if (pidfd >= 0) Os.close(pidfd);
     }
+  }
+
+  /**
+   * Checked again right before each signal, so that a mistake in listing can never reach a
+   * process outside the tree: in the namespace scope every process but ourselves is ours; in
+   * the subtree scope the chain of parents must lead to us.
+   */
+  private boolean isOurs(Member m) {
+    if (scope == Scope.NAMESPACE) return m.pid() != self;
+    int ppid = m.ppid();
+    for (int depth = 0; depth < 4096; depth++) {
+      if (ppid == self) return true;
+      if (ppid <= 1) return false;
+      Member parent = read(ppid);
+      if (parent == null) {
+        // The parent died meanwhile: the kernel re-parents m to its nearest subreaper (us,
+        // if it was ours); look again.
+        Member again = read(m.pid());
+        if (again == null || again.startTime() != m.startTime() || again.ppid() == ppid) return false;
+        m = again;
+        ppid = again.ppid();
+        continue;
+      }
+      ppid = parent.ppid();
+    }
+    return false;
   }
 
   /** {@code 41 (sleep), 42 (sh)}, at most 20 of them, for a log line. */

@@ -95,6 +95,20 @@ class ProcessTreeTest {
   }
 
   @Test
+  void refusesToSignalAProcessOutsideItsSubtreeEvenWhenAskedTo() throws Exception {
+    Process sh = shellWithTwoSleeps("");
+    membersUnder(sh);
+    Process outside = new ProcessBuilder("sleep", "1000").start();
+    started.add(outside);
+    ProcessTree shellsTree = new ProcessTree((int) sh.pid(), ProcessTree.Scope.SUBTREE);
+    ProcessTree.Member stranger = ProcessTree.read((int) outside.pid());
+    assertFalse(shellsTree.signal(stranger, Signal.SIGKILL));
+    assertFalse(outside.waitFor(100, TimeUnit.MILLISECONDS), "a process outside the subtree was killed");
+    ProcessTree.Member own = shellsTree.members().stream().filter(m -> m.comm().equals("sleep")).findFirst().orElseThrow();
+    assertTrue(shellsTree.signal(own, Signal.SIGKILL));
+  }
+
+  @Test
   void countsAZombieAsGoneForSignallingButStillAMember() throws Exception {
     // "sleep 0" exits at once, and its parent, which exec'd sleep 1000, never reaps it.
     Process p = new ProcessBuilder("sh", "-c", "sleep 0 & exec sleep 1000").start();
