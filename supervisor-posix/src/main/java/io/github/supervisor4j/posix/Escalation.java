@@ -47,7 +47,7 @@ final class Escalation {
     List<ProcessTree.Member> alive = tree.alive();
     int terminated = alive.size();
     if (!alive.isEmpty()) {
-      log.info("sending SIGTERM to {} of {}: {}", count(alive), tree, ProcessTree.describe(alive));
+      log.info("sending SIGTERM to {} ({}): {}", count(alive), tree, ProcessTree.describe(alive));
       signalAll(alive, Signal.SIGTERM);
       for (ProcessTree.Member m : alive) {
         // A stopped process would keep SIGTERM pending until the SIGKILL: wake it so that it can

@@ -41,8 +41,8 @@ final class PosixTreeShutdown implements TreeShutdown {
       int count = alive.size();
       Duration grace = config.grace().orElse(Duration.ZERO);
       if (!alive.isEmpty() && !grace.isZero()) {
-        log.info("waiting up to {} for {} processes of {} to exit before SIGTERM ({}): {}", ShutdownConfig.format(grace),
-            alive.size(), tree, ShutdownConfig.GRACE, ProcessTree.describe(alive));
+        log.info("waiting up to {} ({}) for {} processes ({}) to exit before SIGTERM: {}", ShutdownConfig.format(grace),
+            ShutdownConfig.GRACE, alive.size(), tree, ProcessTree.describe(alive));
         escalation.awaitNoneAlive(grace);
       }
       escalation.run();

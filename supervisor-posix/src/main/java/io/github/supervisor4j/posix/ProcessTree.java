@@ -21,14 +21,14 @@ import java.util.stream.Collectors;
  * The processes this process is responsible for, read from /proc, and a way to signal them
  * that never hits a process that merely got one of their pids later.
  *
- * <p>Which processes: as PID 1 of a PID namespace (with /proc mounted for that namespace),
- * every other process of the namespace, including processes that joined it from outside
+ * <p>Which processes: as PID 1 of a PID namespace, every other process of the namespace, including processes that joined it from outside
  * ({@code nsenter}, {@code docker exec}) whose parent is not in the namespace. Otherwise (a
  * subreaper, or PID 1 with the host's /proc) only our descendants: a walk of {@code
  * /proc/<pid>/task/<tid>/children} from our own pid. That walk includes adopted orphans,
  * double-forked daemons and {@code setsid} escapees, because the kernel re-parents each of
  * them to us, the nearest subreaper, when its parent dies; and it can never include a process
- * outside our subtree. Every thread's {@code children} file is read, since a child belongs to
+ * outside our subtree. If /proc was mounted for another PID namespace than ours, its pids are
+ * not ours to signal, and the tree is empty ({@link #ofThisProcess()}). Every thread's {@code children} file is read, since a child belongs to
  * the thread that forked it (a {@code ProcessBuilder} child to the thread that called
  * {@code start()}, see FACTS.md).
  *
@@ -49,8 +49,8 @@ final class ProcessTree {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProcessTree.class);
   private static volatile boolean pidfdMissing;
 
-  /** Which processes are ours. */
-  enum Scope { NAMESPACE, SUBTREE }
+  /** Which processes are ours: every other one in the PID namespace, our descendants, or none visible. */
+  enum Scope { NAMESPACE, SUBTREE, NONE }
 
   /**
    * One process as /proc showed it.
@@ -82,22 +82,30 @@ final class ProcessTree {
     this.scope = scope;
   }
 
-  /** The tree of this process: the namespace when PID 1 with its own /proc, else the subtree. */
+  /**
+   * The tree of this process: the namespace when PID 1, else the subtree. If /proc belongs to
+   * another PID namespace than ours (PID 1 of a namespace without {@code --mount-proc}), its pids
+   * mean other processes than ours, and pidfd_open and kill would reach strangers: then the
+   * tree is {@link Scope#NONE}, empty, and a warning says how to fix it.
+   */
   static ProcessTree ofThisProcess() {
     int self = Os.getpid();
-    if (self == 1) {
-      if (procShows(self)) return new ProcessTree(self, Scope.NAMESPACE);
-      log.warn("process 1 sees another namespace's /proc (/proc/self is not 1): shutting down only its own "
-          + "descendants; mount /proc for this PID namespace (unshare --mount-proc) to include every process in it");
+    int seen = procSelf();
+    if (seen != self) {
+      log.warn("process {} cannot use /proc, which shows another PID namespace (/proc/self is {}): no process but "
+          + "the main child will be signalled on shutdown. Fix: mount /proc for this namespace (unshare --mount-proc; "
+          + "container runtimes do it)", self, seen < 0 ? "unreadable" : Integer.toString(seen));
+      return new ProcessTree(self, Scope.NONE);
     }
-    return new ProcessTree(self, Scope.SUBTREE);
+    return new ProcessTree(self, self == 1 ? Scope.NAMESPACE : Scope.SUBTREE);
   }
 
-  private static boolean procShows(int pid) {
+  /** Our pid as /proc sees it, or -1. */
+  private static int procSelf() {
     try {
-      return Files.readSymbolicLink(Paths.get("/proc/self")).toString().equals(Integer.toString(pid));
+      return parsePid(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
     } catch (IOException | UnsupportedOperationException e) {
-      return false;
+      return -1;
     }
   }
 
@@ -111,7 +119,11 @@ final class ProcessTree {
 
   /** Every process that is ours, zombies included, ourselves excluded. */
   List<Member> members() {
-    return scope == Scope.NAMESPACE ? namespace() : subtree();
+    switch (scope) {
+      case NAMESPACE: return namespace();
+      case SUBTREE: return subtree();
+      default: return new ArrayList<>();
+    }
   }
 
   /** {@link #members()} less the zombies: the processes a signal can still reach. */
@@ -251,6 +263,7 @@ final class ProcessTree {
    */
   private boolean isOurs(Member m) {
     if (scope == Scope.NAMESPACE) return m.pid() != self;
+    if (scope == Scope.NONE) return false;
     int ppid = m.ppid();
     for (int depth = 0; depth < 4096; depth++) {
       if (ppid == self) return true;
@@ -279,7 +292,10 @@ final class ProcessTree {
 
   @Override
   public String toString() {
-    return scope == Scope.NAMESPACE ? "every process in the PID namespace of process " + self
-        : "the descendants of process " + self;
+    switch (scope) {
+      case NAMESPACE: return "PID namespace of process " + self;
+      case SUBTREE: return "descendants of process " + self;
+      default: return "no process of " + self + " visible in /proc";
+    }
   }
 }

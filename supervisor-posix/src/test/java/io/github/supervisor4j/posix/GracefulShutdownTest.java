@@ -172,6 +172,22 @@ class GracefulShutdownTest {
     }
   }
 
+  @Test
+  void pid1WithTheHostsProcSignalsNobodyButTheMainChild() throws Exception {
+    // unshare without --mount-proc: the supervisor is PID 1 but /proc shows the host's pids,
+    // where "every process but 1" would be every process of the machine.
+    PidNamespace.require();
+    List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--kill-child"));
+    cmd.addAll(TestJvm.command(ShutdownFixture.class, List.of("-XX:-UsePerfData"),
+        List.of("--on-child-exit", "terminate", "--", daemons(), "7", "1000", "1000")));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(40, TimeUnit.SECONDS), out);
+    assertEquals(7, p.exitValue(), out);
+    assertTrue(out.contains("cannot use /proc, which shows another PID namespace"), out);
+    assertTrue(!out.contains("sending SIG"), out);
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "--grace | -1 | ShutdownFixture: --grace: must not be negative: -1",
