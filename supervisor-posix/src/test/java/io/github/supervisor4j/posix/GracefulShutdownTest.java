@@ -81,6 +81,8 @@ class GracefulShutdownTest {
       assertEquals(2, lines.stream().filter(l -> l.equals("TERM")).count(), "forwarded SIGTERM, then the tree's SIGTERM:\n" + run.output());
       assertTrue(lines.stream().anyMatch(l -> l.endsWith("sending SIGKILL to 1 process still alive after 1s: " + child + " (print_signals)")),
           run::output);
+      // As PID 1 the kernel kills the namespace when we exit, so look at what we saw before that.
+      assertTrue(!run.output().contains("giving up"), run::output);
       assertTrue(run.survivors().isEmpty(), () -> "left behind: " + run.survivors());
     }
   }
@@ -98,6 +100,23 @@ class GracefulShutdownTest {
       assertTrue(out.contains(daemon + " (daemons)") && out.contains(session + " (daemons)"), out);
       assertTrue(out.contains("sending SIGKILL to 1 process still alive after 500ms: " + daemon + " (daemons)"), out);
       assertTrue(!out.contains(" done"), out);
+      assertTrue(!out.contains("giving up"), out);
+      assertTrue(run.survivors().isEmpty(), () -> "left behind: " + run.survivors());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void sigtermWhileWaitingForTheOthersTerminatesThem(Mode mode) throws Exception {
+    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--on-child-exit", "wait", "--kill-after", "500ms",
+        "--", daemons(), "7", "1000", "1000", "--daemon-ignores-term")) {
+      run.await(l -> l.contains("waiting for 2 other processes to exit (--on-child-exit wait)"), LONG);
+      run.signal(Signal.SIGTERM);
+      assertEquals(7, run.awaitExit(LONG), run::output);
+      String out = run.output();
+      assertTrue(out.contains("SIGTERM received while waiting for the other processes; terminating them"), out);
+      assertTrue(out.contains("sending SIGTERM to 2 processes") && out.contains("sending SIGKILL to 1 process"), out);
+      assertTrue(!out.contains("giving up"), out);
       assertTrue(run.survivors().isEmpty(), () -> "left behind: " + run.survivors());
     }
   }

@@ -46,6 +46,7 @@ class InAppShutdownTest {
       assertTrue(out.contains("sending SIGKILL to 1 process still alive after 1s: " + stubborn + " (print_signals)"), out);
       assertTrue(out.contains("reaped " + stubborn + " killed by SIGKILL"), out);
       assertTrue(out.contains("reaped " + daemon + " killed by SIGTERM") && out.contains("reaped " + session + " killed by SIGTERM"), out);
+      assertTrue(!out.contains("giving up"), out);
       assertTrue(run.survivors().isEmpty(), () -> "left behind: " + run.survivors());
     }
   }
