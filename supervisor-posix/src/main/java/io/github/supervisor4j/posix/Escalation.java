@@ -106,15 +106,6 @@ final class Escalation {
     return awaitNoneAlive(System.nanoTime() + timeout.toNanos());
   }
 
-  /** Waits until the tree is empty (every member exited and was reaped), without limit. */
-  void awaitEmpty() throws InterruptedException {
-    while (true) {
-      long seen = waker.generation();
-      if (tree.members().isEmpty()) return;
-      waker.awaitAfter(seen, Duration.ofMillis(POLL_MS).toNanos());
-    }
-  }
-
   private void signalAll(List<ProcessTree.Member> members, Signal signal) {
     for (ProcessTree.Member m : members) {
       signalOne(m, signal);

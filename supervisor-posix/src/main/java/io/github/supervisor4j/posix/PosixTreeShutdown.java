@@ -36,7 +36,8 @@ final class PosixTreeShutdown implements TreeShutdown {
     ProcessTree tree = ProcessTree.ofThisProcess();
     Waker waker = new Waker();
     Escalation escalation = new Escalation(tree, config.killAfter(), waker);
-    try (Subscription s = reaper.subscribe(p -> waker.wake())) {
+    Subscription reaped = reaper.subscribe(p -> waker.wake());
+    try {
       List<ProcessTree.Member> alive = tree.alive();
       int count = alive.size();
       Duration grace = config.grace().orElse(Duration.ZERO);
@@ -47,6 +48,8 @@ final class PosixTreeShutdown implements TreeShutdown {
       }
       escalation.run();
       return count;
+    } finally {
+      reaped.close();
     }
   }
 
