@@ -65,6 +65,28 @@ class GracefulShutdownTest {
 
   @ParameterizedTest
   @EnumSource(Mode.class)
+  void withGroupTheSignalReachesTheChildsWholeProcessGroup(Mode mode) throws Exception {
+    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--group", "--grace", "30s", "--kill-after", "300ms",
+        "--", "sh", "-c", printSignals() + " --ignore-term & wait")) {
+      run.await("ready ");
+      run.signal(Signal.SIGTERM);
+      // The shell dies of SIGTERM (143). print_signals, in its group, ignores it and prints it
+      // before the escalation that follows is even logged; without -g it would see SIGTERM only
+      // from the escalation, after that log line.
+      assertEquals(143, run.awaitExit(LONG), run::output);
+      List<String> lines = run.lines();
+      int term = lines.indexOf("TERM");
+      int escalation = -1;
+      for (int i = 0; i < lines.size() && escalation < 0; i++) {
+        if (lines.get(i).contains("sending SIGTERM to 1 process")) escalation = i;
+      }
+      assertTrue(term >= 0 && escalation > term, run::output);
+      assertTrue(run.survivors().isEmpty(), () -> "left behind: " + run.survivors());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
   void childIgnoringSigtermIsKilledOnceGraceAndKillAfterHavePassed(Mode mode) throws Exception {
     try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--grace", "1s", "--kill-after", "1s", "--",
         printSignals(), "--ignore-term")) {
