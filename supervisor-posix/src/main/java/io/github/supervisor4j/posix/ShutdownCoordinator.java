@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ShutdownCoordinator {
   private static final Logger log = LoggerFactory.getLogger(ShutdownCoordinator.class);
+  /**
+   * {@code --on-child-exit wait} can last hours. The tree empties when our last child is
+   * reaped, which wakes us at once; only processes reaped by others (one that joined the
+   * namespace from outside) need this re-read, so it can be slow: one /proc walk a second.
+   */
+  private static final long WAIT_POLL_MS = 1000;
 
   private enum Phase { RUNNING, HOLDING, GRACE, WAITING, STOPPING }
 
@@ -192,7 +198,7 @@ final class ShutdownCoordinator {
         return true;
       }
       if (tree.members().isEmpty()) return false;
-      waker.awaitAfter(seen, Duration.ofMillis(Escalation.POLL_MS).toNanos());
+      waker.awaitAfter(seen, Duration.ofMillis(WAIT_POLL_MS).toNanos());
     }
   }
 
