@@ -23,6 +23,11 @@ public record ForwardEvent(Signal received, Optional<Signal> sent, Optional<Forw
     /** The target no longer existed (ESRCH): logged as a warning. */
     TARGET_GONE,
     /** kill failed for another reason: logged as an error. */
-    FAILED
+    FAILED,
+    /**
+     * Taken over by the shutdown sequence ({@link ShutdownConfig}): a SIGTERM or SIGINT that is
+     * held for the pre-stop delay, or that arrived while the tree is already being shut down.
+     */
+    INTERCEPTED
   }
 }

@@ -26,6 +26,15 @@ public final class Supervisors {
     return provider().signalForwarder(config);
   }
 
+  /**
+   * A shutdown of every descendant of this process (every other process of the namespace when
+   * PID 1), with {@code config}'s durations; {@code reaper}, which must be running, reaps them.
+   * Install it as a JVM shutdown hook with {@link TreeShutdown#installShutdownHook()}.
+   */
+  public static TreeShutdown treeShutdown(Reaper reaper, ShutdownConfig config) {
+    return provider().treeShutdown(reaper, config);
+  }
+
   /** True if this process is PID 1 of its PID namespace. */
   public static boolean isPid1() {
     return ProcessHandle.current().pid() == 1;

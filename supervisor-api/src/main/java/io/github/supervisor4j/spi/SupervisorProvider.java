@@ -3,7 +3,10 @@ package io.github.supervisor4j.spi;
 import io.github.supervisor4j.ForwarderConfig;
 import io.github.supervisor4j.Reaper;
 import io.github.supervisor4j.ReaperConfig;
+import io.github.supervisor4j.ShutdownConfig;
 import io.github.supervisor4j.SignalForwarder;
+import io.github.supervisor4j.TreeShutdown;
+import io.github.supervisor4j.UnavailableException;
 
 /**
  * An implementation of supervisor4j, found by {@link java.util.ServiceLoader}. Users never
@@ -19,4 +22,9 @@ public interface SupervisorProvider {
 
   /** A new, unstarted signal forwarder. */
   SignalForwarder signalForwarder(ForwarderConfig config);
+
+  /** A shutdown of this process's descendants that waits on {@code reaper}'s events. */
+  default TreeShutdown treeShutdown(Reaper reaper, ShutdownConfig config) {
+    throw new UnavailableException("this supervisor4j implementation cannot shut a process tree down");
+  }
 }

@@ -31,6 +31,10 @@ public interface LibC {
   @Variadic(fixedCount = 1)
   long syscall(long number, long arg1, long arg2);
 
+  /** For calls with four arguments, e.g. pidfd_send_signal(pidfd, sig, info, flags). */
+  @Variadic(fixedCount = 1)
+  long syscall(long number, long arg1, long arg2, long arg3, long arg4);
+
   int close(int fd);
 
   int setpgid(int pid, int pgid);

@@ -42,6 +42,8 @@ final class Os {
   private static final int PR_GET_CHILD_SUBREAPER = 37;
   /** Same number on x86_64 and aarch64: new syscalls share one table since 5.x. */
   private static final int SYS_PIDFD_OPEN = 434;
+  /** pidfd_send_signal(2), Linux 5.1; same number on x86_64 and aarch64. */
+  private static final int SYS_PIDFD_SEND_SIGNAL = 424;
 
   static final LibC LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
   static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
@@ -141,6 +143,20 @@ final class Os {
     int errno = errno();
     if (errno == ESRCH) return -1;
     throw failure("pidfd_open(" + pid + ")", errno, pid);
+  }
+
+  /**
+   * pidfd_send_signal(2): signals exactly the process {@code pidfd} names, never a process that
+   * later got its pid. Returns 0, or ESRCH if that process has exited (even if not yet reaped).
+   *
+   * @param pid the pid the descriptor was opened for, for the message only
+   * @throws SystemCallException for any other errno
+   */
+  static int pidfdSendSignal(int pidfd, int pid, int signal) {
+    if (LIBC.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0) == 0) return 0;
+    int errno = errno();
+    if (errno == ESRCH) return ESRCH;
+    throw failure("pidfd_send_signal(pidfd of " + pid + ", " + Signal.nameOf(signal) + ")", errno, pid);
   }
 
   static void close(int fd) {

@@ -47,6 +47,17 @@ final class PosixSignalForwarder implements SignalForwarder {
   private ForwardTarget target; // guarded by lock
   private boolean started; // guarded by lock
   private boolean closed; // guarded by lock
+  private volatile Interceptor interceptor;
+
+  /**
+   * Looks at each received signal before it is forwarded and may take it over: the shutdown
+   * sequence ({@link ShutdownCoordinator}) holds SIGTERM for the pre-stop delay and owns what
+   * happens after it. Called under the forwarder's lock, so it must not block.
+   */
+  interface Interceptor {
+    /** True to take {@code received} over: it is then neither forwarded nor held. */
+    boolean intercept(Signal received);
+  }
 
   PosixSignalForwarder(ForwarderConfig config) {
     this.config = config;
@@ -91,6 +102,27 @@ final class PosixSignalForwarder implements SignalForwarder {
 
   /** Handles one received signal; runs on the thread HotSpot made for it. */
   void received(Signal signal) {
+    synchronized (lock) {
+      if (closed) return;
+      Interceptor i = interceptor;
+      if (i != null && i.intercept(signal)) {
+        emit(new ForwardEvent(signal, Optional.empty(), Optional.ofNullable(target), Outcome.INTERCEPTED));
+        return;
+      }
+      deliver(signal);
+    }
+  }
+
+  /** Installs the one interceptor, or removes it with null. */
+  void intercept(Interceptor interceptor) {
+    this.interceptor = interceptor;
+  }
+
+  /**
+   * Forwards {@code signal} as if it had just been received and not intercepted: rewritten as
+   * configured, to the target, or held until there is one.
+   */
+  void deliver(Signal signal) {
     synchronized (lock) {
       if (closed) return;
       if (target == null) {

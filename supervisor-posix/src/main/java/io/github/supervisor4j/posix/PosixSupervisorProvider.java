@@ -4,7 +4,9 @@ import io.github.supervisor4j.ForwarderConfig;
 import io.github.supervisor4j.ReapPolicy;
 import io.github.supervisor4j.Reaper;
 import io.github.supervisor4j.ReaperConfig;
+import io.github.supervisor4j.ShutdownConfig;
 import io.github.supervisor4j.SignalForwarder;
+import io.github.supervisor4j.TreeShutdown;
 import io.github.supervisor4j.spi.SupervisorProvider;
 import java.util.Locale;
 
@@ -26,6 +28,11 @@ public final class PosixSupervisorProvider implements SupervisorProvider {
   @Override
   public SignalForwarder signalForwarder(ForwarderConfig config) {
     return new PosixSignalForwarder(config);
+  }
+
+  @Override
+  public TreeShutdown treeShutdown(Reaper reaper, ShutdownConfig config) {
+    return new PosixTreeShutdown(reaper, config);
   }
 
   private static ReapStrategy strategy(ReapPolicy policy) {

@@ -1,0 +1,301 @@
+package io.github.supervisor4j.posix;
+
+import io.github.supervisor4j.Signal;
+import io.github.supervisor4j.SystemCallException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The processes this process is responsible for, read from /proc, and a way to signal them
+ * that never hits a process that merely got one of their pids later.
+ *
+ * <p>Which processes: as PID 1 of a PID namespace, every other process of the namespace, including processes that joined it from outside
+ * ({@code nsenter}, {@code docker exec}) whose parent is not in the namespace. Otherwise (a
+ * subreaper, or PID 1 with the host's /proc) only our descendants: a walk of {@code
+ * /proc/<pid>/task/<tid>/children} from our own pid. That walk includes adopted orphans,
+ * double-forked daemons and {@code setsid} escapees, because the kernel re-parents each of
+ * them to us, the nearest subreaper, when its parent dies; and it can never include a process
+ * outside our subtree. If /proc was mounted for another PID namespace than ours, its pids are
+ * not ours to signal, and the tree is empty ({@link #ofThisProcess()}). Every thread's {@code children} file is read, since a child belongs to
+ * the thread that forked it (a {@code ProcessBuilder} child to the thread that called
+ * {@code start()}, see FACTS.md).
+ *
+ * <p>Why not cgroup v2's {@code cgroup.kill}: it only sends SIGKILL (the SIGTERM step still
+ * needs the list), and it needs a cgroup that we own and that holds nothing but our tree;
+ * see docs/shutdown.md for what this machine offers and the measurements.
+ *
+ * <p>Pid reuse: a listed process may exit and its pid be given to an unrelated process before
+ * we signal it. {@link #signal} therefore opens a pidfd first and then checks, on /proc, that
+ * the pid still has the start time we listed; the pidfd then names that very process, and
+ * pidfd_send_signal(2) cannot reach anyone else. Kernels before 5.3 have no pidfd_open: there
+ * the start-time check and kill(2) leave a window of a few microseconds, which is logged once.
+ *
+ * <p>Thread-safe: it keeps no state but its own pid and scope. Each {@link #signal} is a few
+ * /proc reads and at most three system calls.
+ */
+final class ProcessTree {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProcessTree.class);
+  private static volatile boolean pidfdMissing;
+
+  /** Which processes are ours: every other one in the PID namespace, our descendants, or none visible. */
+  enum Scope { NAMESPACE, SUBTREE, NONE }
+
+  /**
+   * One process as /proc showed it.
+   *
+   * @param state the one-letter state of /proc/pid/stat: R, S, D, Z, T, t, ...
+   * @param startTime field 22 of /proc/pid/stat, in clock ticks since boot: with the pid,
+   *     names one process for as long as the machine runs
+   */
+  record Member(int pid, int ppid, char state, long startTime, String comm) {
+    boolean isZombie() {
+      return state == 'Z' || state == 'X';
+    }
+
+    boolean isStopped() {
+      return state == 'T' || state == 't';
+    }
+
+    @Override
+    public String toString() {
+      return pid + " (" + comm + ")";
+    }
+  }
+
+  private final int self;
+  private final Scope scope;
+
+  ProcessTree(int self, Scope scope) {
+    this.self = self;
+    this.scope = scope;
+  }
+
+  /**
+   * The tree of this process: the namespace when PID 1, else the subtree. If /proc belongs to
+   * another PID namespace than ours (PID 1 of a namespace without {@code --mount-proc}), its pids
+   * mean other processes than ours, and pidfd_open and kill would reach strangers: then the
+   * tree is {@link Scope#NONE}, empty, and a warning says how to fix it.
+   */
+  static ProcessTree ofThisProcess() {
+    int self = Os.getpid();
+    int seen = procSelf();
+    if (seen != self) {
+      log.warn("process {} cannot use /proc, which shows another PID namespace (/proc/self is {}): no process but "
+          + "the main child will be signalled on shutdown. Fix: mount /proc for this namespace (unshare --mount-proc; "
+          + "container runtimes do it)", self, seen < 0 ? "unreadable" : Integer.toString(seen));
+      return new ProcessTree(self, Scope.NONE);
+    }
+    return new ProcessTree(self, self == 1 ? Scope.NAMESPACE : Scope.SUBTREE);
+  }
+
+  /** Our pid as /proc sees it, or -1. */
+  private static int procSelf() {
+    try {
+      return parsePid(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
+    } catch (IOException | UnsupportedOperationException e) {
+      return -1;
+    }
+  }
+
+  Scope scope() {
+    return scope;
+  }
+
+  int self() {
+    return self;
+  }
+
+  /** Every process that is ours, zombies included, ourselves excluded. */
+  List<Member> members() {
+    switch (scope) {
+      case NAMESPACE: return namespace();
+      case SUBTREE: return subtree();
+      default: return new ArrayList<>();
+    }
+  }
+
+  /** {@link #members()} less the zombies: the processes a signal can still reach. */
+  List<Member> alive() {
+    List<Member> all = members();
+    all.removeIf(Member::isZombie);
+    return all;
+  }
+
+  private List<Member> namespace() {
+    List<Member> out = new ArrayList<>();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(Paths.get("/proc"))) {
+      for (Path p : dir) {
+        int pid = parsePid(p.getFileName().toString());
+        if (pid <= 0 || pid == self) continue;
+        Member m = read(pid);
+        if (m != null) out.add(m);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private List<Member> subtree() {
+    List<Member> out = new ArrayList<>();
+    Set<Integer> seen = new HashSet<>();
+    Deque<Integer> parents = new ArrayDeque<>();
+    parents.add(self);
+    seen.add(self);
+    while (!parents.isEmpty()) {
+      int parent = parents.poll();
+      for (int child : children(parent)) {
+        if (!seen.add(child)) continue;
+        Member m = read(child);
+        // Gone since its parent listed it, or its pid already reused by a process outside the
+        // tree: skip it. A child re-parented to us meanwhile (its parent died) is still ours.
+        if (m == null || (m.ppid() != parent && m.ppid() != self)) continue;
+        out.add(m);
+        parents.add(child);
+      }
+    }
+    return out;
+  }
+
+  /** The children of every thread of {@code pid}; empty if it is gone. */
+  private static List<Integer> children(int pid) {
+    List<Integer> out = new ArrayList<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Paths.get("/proc", Integer.toString(pid), "task"))) {
+      for (Path task : tasks) {
+        String text;
+        try {
+          text = Files.readString(task.resolve("children"), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+          continue; // the thread ended meanwhile
+        }
+        for (String s : text.trim().split(" ")) {
+          int child = parsePid(s);
+          if (child > 0) out.add(child);
+        }
+      }
+    } catch (IOException e) {
+      return out; // the process ended meanwhile
+    }
+    return out;
+  }
+
+  /** The process {@code pid} as /proc shows it now, or null if there is none. */
+  static Member read(int pid) {
+    String stat;
+    try {
+      stat = Files.readString(Paths.get("/proc", Integer.toString(pid), "stat"), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return null;
+    }
+    // "pid (comm) S ppid ..."; comm may itself hold spaces and parentheses, so split at the last ')'.
+    int open = stat.indexOf('(');
+    int close = stat.lastIndexOf(')');
+    if (open < 0 || close < open) return null;
+    String comm = stat.substring(open + 1, close);
+    String[] f = stat.substring(close + 2).split(" ");
+    if (f.length < 20) return null;
+    // f[0] is field 3 (state), so field n is f[n - 3]: ppid is field 4, starttime field 22.
+    return new Member(pid, Integer.parseInt(f[1]), f[0].charAt(0), Long.parseLong(f[19]), comm);
+  }
+
+  private static int parsePid(String s) {
+    if (s.isEmpty() || s.length() > 9) return -1;
+    for (int i = 0; i < s.length(); i++) {
+      if (!Character.isDigit(s.charAt(i))) return -1;
+    }
+    return Integer.parseInt(s);
+  }
+
+  /**
+   * Sends {@code signal} to {@code m} if it is still that process (same pid and start time)
+   * and not a zombie.
+   *
+   * @return true if sent; false if the process is gone, a zombie, or its pid now belongs to
+   *     another process
+   * @throws SystemCallException if the kernel refuses for another reason (EPERM)
+   */
+  boolean signal(Member m, Signal signal) {
+    if (m.pid() == self || m.pid() <= 0) throw new IllegalArgumentException("not a descendant: " + m);
+    int pidfd = -1;
+    if (!pidfdMissing) {
+      try {
+        pidfd = Os.pidfdOpen(m.pid());
+        if (pidfd < 0) return false; // exited and reaped
+      } catch (SystemCallException e) {
+        if (e.errno() != Os.ENOSYS) throw e;
+        pidfdMissing = true;
+        log.warn("pidfd_open is missing (Linux before 5.3): signalling by pid after a start-time check, "
+            + "which leaves a pid-reuse window of microseconds");
+      }
+    }
+    try {
+      // Checked after opening the pidfd: if the pid still shows the start time we listed, the
+      // pidfd was opened on the process we listed, not on a newcomer that reused its pid.
+      Member now = read(m.pid());
+      if (now == null || now.startTime() != m.startTime() || now.isZombie()) return false;
+      if (!isOurs(now)) {
+        log.error("refusing to send {} to process {}: it is not a descendant of process {}", signal, now, self);
+        return false;
+      }
+      int r = pidfd >= 0 ? Os.pidfdSendSignal(pidfd, m.pid(), signal.number()) : Os.kill(m.pid(), signal.number());
+      return r == 0;
+    } finally {
+      if (pidfd >= 0) Os.close(pidfd);
+    }
+  }
+
+  /**
+   * Checked again right before each signal, so that a mistake in listing can never reach a
+   * process outside the tree: in the namespace scope every process but ourselves is ours; in
+   * the subtree scope the chain of parents must lead to us.
+   */
+  private boolean isOurs(Member m) {
+    if (scope == Scope.NAMESPACE) return m.pid() != self;
+    if (scope == Scope.NONE) return false;
+    int ppid = m.ppid();
+    for (int depth = 0; depth < 4096; depth++) {
+      if (ppid == self) return true;
+      if (ppid <= 1) return false;
+      Member parent = read(ppid);
+      if (parent == null) {
+        // The parent died meanwhile: the kernel re-parents m to its nearest subreaper (us,
+        // if it was ours); look again.
+        Member again = read(m.pid());
+        if (again == null || again.startTime() != m.startTime() || again.ppid() == ppid) return false;
+        m = again;
+        ppid = again.ppid();
+        continue;
+      }
+      ppid = parent.ppid();
+    }
+    return false;
+  }
+
+  /** {@code 41 (sleep), 42 (sh)}, at most 20 of them, for a log line. */
+  static String describe(Collection<Member> members) {
+    int limit = 20;
+    String shown = members.stream().limit(limit).map(Member::toString).collect(Collectors.joining(", "));
+    return members.size() > limit ? shown + ", ... (" + (members.size() - limit) + " more)" : shown;
+  }
+
+  @Override
+  public String toString() {
+    switch (scope) {
+      case NAMESPACE: return "PID namespace of process " + self;
+      case SUBTREE: return "descendants of process " + self;
+      default: return "no process of " + self + " visible in /proc";
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package io.github.supervisor4j.posix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.supervisor4j.Signal;
+import io.github.supervisor4j.posix.ForkedRun.Mode;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The in-app {@link io.github.supervisor4j.TreeShutdown} as a JVM shutdown hook, in an app
+ * ({@link InAppShutdownFixture}) that is PID 1 of a namespace or a subreaper: a spawned child
+ * that ignores SIGTERM, plus a double-forked daemon and a setsid process it adopted.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(60)
+class InAppShutdownTest {
+
+  @ParameterizedTest
+  @EnumSource(Mode.class)
+  void sigtermToTheAppTerminatesThenKillsItsChildrenAndAdoptedOrphans(Mode mode) throws Exception {
+    try (ForkedRun run = ForkedRun.start(mode, InAppShutdownFixture.class, "--grace", "500ms", "--kill-after", "1s",
+        "--", Fixtures.path("print_signals"), "--ignore-term",
+        "--", Fixtures.path("daemons"), "0", "1000", "1000")) {
+      int stubborn = run.awaitPid("ready");
+      int daemon = run.awaitPid("daemon");
+      int session = run.awaitPid("session");
+      run.await(l -> l.equals("ready"), Duration.ofSeconds(30));
+      // The daemons main exited 0 at once; its daemon and setsid child are now the app's orphans.
+      run.await("reaped ");
+      long sent = System.nanoTime();
+      run.signal(Signal.SIGTERM);
+      assertEquals(143, run.awaitExit(Duration.ofSeconds(40)), run::output);
+      long took = TimeUnit.NANOSECONDS.toMillis(run.exitNanos() - sent);
+      String out = run.output();
+      assertTrue(took >= 1500, "exited " + took + " ms after SIGTERM, before grace 500ms + kill-after 1s:\n" + out);
+      assertTrue(out.contains("sending SIGTERM to 3 processes"), out);
+      assertTrue(out.contains(stubborn + " (print_signals)") && out.contains(daemon + " (daemons)")
+          && out.contains(session + " (daemons)"), out);
+      assertTrue(out.contains("sending SIGKILL to 1 process still alive after 1s: " + stubborn + " (print_signals)"), out);
+      assertTrue(out.contains("reaped " + stubborn + " killed by SIGKILL"), out);
+      assertTrue(out.contains("reaped " + daemon + " killed by SIGTERM") && out.contains("reaped " + session + " killed by SIGTERM"), out);
+      assertTrue(!out.contains("giving up"), out);
+      assertTrue(run.survivors().isEmpty(), () -> "left behind: " + run.survivors());
+    }
+  }
+}
