@@ -198,10 +198,34 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
   }
 
   /** True if {@code pid} is a child spawned here and not yet reaped. */
-  boolean isSpawnedChild(int pid) {
+  @Override
+  public boolean isSpawnedChild(int pid) {
     lock.lock();
     try {
       return children.containsKey(pid);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int[] spawnedChildren() {
+    lock.lock();
+    try {
+      int[] pids = new int[children.size()];
+      int i = 0;
+      for (int pid : children.keySet()) pids[i++] = pid;
+      return pids;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The children spawned here and not yet reaped, for signal forwarding. */
+  java.util.List<PosixSupervisedProcess> liveChildren() {
+    lock.lock();
+    try {
+      return new java.util.ArrayList<>(children.values());
     } finally {
       lock.unlock();
     }

@@ -32,8 +32,10 @@ public final class PosixSupervisorProvider implements SupervisorProvider {
     switch (policy) {
       case EXCLUSIVE:
         return new ExclusiveStrategy();
+      case COOPERATIVE:
+        return new CooperativeStrategy(JdkChildClaims.detect());
       default:
-        throw new UnsupportedOperationException("reap policy " + policy + " is not implemented yet");
+        throw new UnsupportedOperationException("reap policy " + policy + " is not implemented");
     }
   }
 }

@@ -25,5 +25,15 @@ interface ReapStrategy {
 
     /** Called right after {@code pid} was reaped with raw-decoded {@code status}. */
     void reaped(int pid, io.github.supervisor4j.ExitStatus status);
+
+    /** Pids of the children started through {@code Reaper.spawn} and not yet reaped. */
+    default int[] spawnedChildren() {
+      return new int[0];
+    }
+
+    /** True if {@code pid} is a child started through {@code Reaper.spawn}, not yet reaped. */
+    default boolean isSpawnedChild(int pid) {
+      return false;
+    }
   }
 }
