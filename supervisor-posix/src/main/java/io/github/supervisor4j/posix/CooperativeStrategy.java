@@ -179,6 +179,7 @@ final class CooperativeStrategy implements ReapStrategy {
         break;
       }
       int[] second = Proc.childrenOf(leader);
+      jdk.beginBatch();
       for (int j = 0; j < k; j++) {
         n += reapPinned(sink, pids[j], fds[j], second, seen);
       }

@@ -36,6 +36,12 @@ abstract class JdkChildClaims {
   /** How long a zombie must stay unclaimed before the heuristic reaps it. */
   static final long HEURISTIC_SETTLE_NANOS = 20_000_000L;
 
+  /**
+   * Called once per batch of candidates, after the second read of the leader's list and
+   * before {@link #claimed} for each: a source that reads {@code /proc} takes its snapshot here.
+   */
+  void beginBatch() {}
+
   /** True if the JDK will reap {@code pid} itself, or may still do so. */
   abstract boolean claimed(int pid);
 
@@ -166,9 +172,16 @@ abstract class JdkChildClaims {
   }
 
   private static final class WaitingThreads extends JdkChildClaims {
+    private int[] waited = new int[0];
+
+    @Override
+    void beginBatch() {
+      waited = Proc.pidsWaitedFor();
+    }
+
     @Override
     boolean claimed(int pid) {
-      return Proc.someThreadWaitsFor(pid);
+      return Proc.contains(waited, pid);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.github.supervisor4j.posix;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -36,7 +38,7 @@ final class Proc {
     } catch (NoSuchFileException e) {
       return new int[0];
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot read " + childrenFile(tid), e);
+      throw new UncheckedIOException("cannot read " + childrenFile(tid), e);
     }
     int[] pids = new int[16];
     int n = 0;
@@ -64,27 +66,35 @@ final class Proc {
   }
 
   /**
-   * True if some thread of this process is blocked in {@code wait4(pid, ...)} right now, as
-   * {@code /proc/self/task/<tid>/syscall} shows it ({@code "61 0x<pid in hex> ..."} on x86_64,
-   * 260 on aarch64). That is what a JDK "process reaper" thread does while its child runs.
-   * A thread that is running, not blocked, reads {@code "running"} and claims nothing.
+   * The pids that threads of this process are blocked in {@code wait4(pid, ...)} for right now,
+   * sorted, as {@code /proc/self/task/<tid>/syscall} shows them ({@code "61 0x<pid in hex> ..."}
+   * on x86_64, 260 on aarch64). That is what a JDK "process reaper" thread does while its child
+   * runs. A thread that is running, not blocked, reads {@code "running"} and claims nothing.
    */
-  static boolean someThreadWaitsFor(int pid) {
-    String wanted = Os.SYS_WAIT4 + " 0x" + Integer.toHexString(pid) + " ";
+  static int[] pidsWaitedFor() {
+    String prefix = Os.SYS_WAIT4 + " 0x";
+    int[] pids = new int[8];
+    int n = 0;
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
       for (Path task : tasks) {
         String line;
         try {
-          line = new String(Files.readAllBytes(task.resolve("syscall")), java.nio.charset.StandardCharsets.US_ASCII);
+          line = new String(Files.readAllBytes(task.resolve("syscall")), StandardCharsets.US_ASCII);
         } catch (IOException e) {
           continue; // the thread exited meanwhile
         }
-        if (line.startsWith(wanted)) return true;
+        if (!line.startsWith(prefix)) continue;
+        int end = line.indexOf(' ', prefix.length());
+        long arg = Long.parseUnsignedLong(line.substring(prefix.length(), end < 0 ? line.length() : end).trim(), 16);
+        if (n == pids.length) pids = Arrays.copyOf(pids, n * 2);
+        pids[n++] = (int) arg;
       }
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException("cannot list " + TASKS, e);
+      throw new UncheckedIOException("cannot list " + TASKS, e);
     }
-    return false;
+    int[] out = Arrays.copyOf(pids, n);
+    Arrays.sort(out);
+    return out;
   }
 
   private static Path childrenFile(int tid) {
