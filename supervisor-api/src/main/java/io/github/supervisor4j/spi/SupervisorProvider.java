@@ -19,4 +19,9 @@ public interface SupervisorProvider {
 
   /** A new, unstarted signal forwarder. */
   SignalForwarder signalForwarder(ForwarderConfig config);
+
+  /** The running in-app init, installed now if there is none. */
+  default io.github.supervisor4j.Init installInit(io.github.supervisor4j.InitConfig config) {
+    throw new UnsupportedOperationException("this supervisor4j implementation has no in-app init");
+  }
 }

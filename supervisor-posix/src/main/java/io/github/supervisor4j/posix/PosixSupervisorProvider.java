@@ -28,7 +28,12 @@ public final class PosixSupervisorProvider implements SupervisorProvider {
     return new PosixSignalForwarder(config);
   }
 
-  private static ReapStrategy strategy(ReapPolicy policy) {
+  @Override
+  public io.github.supervisor4j.Init installInit(io.github.supervisor4j.InitConfig config) {
+    return PosixInit.install(config);
+  }
+
+  static ReapStrategy strategy(ReapPolicy policy) {
     switch (policy) {
       case EXCLUSIVE:
         return new ExclusiveStrategy();
