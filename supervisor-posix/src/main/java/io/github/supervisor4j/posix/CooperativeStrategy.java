@@ -227,6 +227,15 @@ final class CooperativeStrategy implements ReapStrategy {
     }
   }
 
+  /**
+   * 100 ms, not 1 s: in an app, children mostly come from ProcessBuilder, which cannot wake
+   * the reaper, so the first orphan of an app that had no child waits up to this long.
+   */
+  @Override
+  public long idleRecheckMillis() {
+    return 100;
+  }
+
   private boolean isZombie(int pid) {
     return Os.waitid(Os.P_PID, pid, info, Os.WEXITED | Os.WNOHANG | Os.WNOWAIT);
   }

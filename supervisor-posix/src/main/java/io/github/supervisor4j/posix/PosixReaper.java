@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
 final class PosixReaper implements Reaper, ReapStrategy.Sink {
   private static final Logger log = LoggerFactory.getLogger(PosixReaper.class);
   private static final AtomicBoolean warned = new AtomicBoolean();
-  /** With no child at all there is nothing to block on; see {@link #idle()}. */
-  private static final long NO_CHILD_RECHECK_MS = 1000;
 
   private final ReaperConfig config;
   private final ReapStrategy strategy;
@@ -99,13 +97,13 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
   /**
    * No child at all, so waitid has nothing to block on (ECHILD). Our own spawns wake us at
    * once; a process that joins a PID namespace from outside (nsenter) and leaves an orphan to
-   * us as its PID 1 is seen within {@link #NO_CHILD_RECHECK_MS}. This costs one waitid a
-   * second only while there is no child at all.
+   * us as its PID 1 is seen within {@link ReapStrategy#idleRecheckMillis()}. This costs one
+   * waitid per period, only while there is no child at all.
    */
   private void idle() {
     lock.lock();
     try {
-      if (isOpen() && children.isEmpty()) childAdded.await(NO_CHILD_RECHECK_MS, TimeUnit.MILLISECONDS);
+      if (isOpen() && children.isEmpty()) childAdded.await(strategy.idleRecheckMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       state = State.CLOSED;

@@ -15,6 +15,14 @@ interface ReapStrategy {
    */
   boolean awaitAndReap(Sink sink);
 
+  /**
+   * How long the reaper sleeps when this process has no child at all before it asks again.
+   * Only children from {@code Reaper.spawn} wake it early.
+   */
+  default long idleRecheckMillis() {
+    return 1000;
+  }
+
   /** Where a strategy reports what it reaped. */
   interface Sink {
     /** False once the reaper is closed: reap nothing more. */

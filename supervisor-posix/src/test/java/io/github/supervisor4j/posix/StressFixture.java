@@ -9,10 +9,12 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -206,21 +208,19 @@ public final class StressFixture {
 
   private static void latency(String bin, int n, long spacingUs, AtomicLong adopted, Map<Integer, Long> reapedAt)
       throws Exception {
-    Process p = new ProcessBuilder(bin, Integer.toString(n), Long.toString(spacingUs))
-        .redirectInput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    Map<Integer, Long> exitedAt = new ConcurrentHashMap<>();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith("exit ")) {
-          String[] w = line.split(" ");
-          exitedAt.put(Integer.parseInt(w[1]), Long.parseLong(w[2]));
-        }
-      }
-    }
-    p.waitFor();
+    Path out = Files.createTempFile("timed_orphans", ".txt");
+    Process p = new ProcessBuilder(bin, Integer.toString(n), Long.toString(spacingUs), out.toString())
+        .redirectInput(ProcessBuilder.Redirect.INHERIT).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    if (p.waitFor() != 0) throw new IllegalStateException("timed_orphans exited " + p.exitValue());
     long deadline = System.nanoTime() + 60_000_000_000L;
     while (adopted.get() < n && System.nanoTime() < deadline) Thread.sleep(10);
+    Map<Integer, Long> exitedAt = new HashMap<>();
+    for (String line : Files.readAllLines(out)) {
+      String[] w = line.split(" ");
+      exitedAt.put(Integer.parseInt(w[1]), Long.parseLong(w[2]));
+    }
+    Files.delete(out);
     long[] us = new long[exitedAt.size()];
     int k = 0;
     for (Map.Entry<Integer, Long> e : exitedAt.entrySet()) {
