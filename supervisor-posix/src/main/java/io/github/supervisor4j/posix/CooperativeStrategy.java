@@ -117,8 +117,41 @@ final class CooperativeStrategy implements ReapStrategy {
   private long backoffNanos;
   private boolean warnedDescriptors;
 
+  /**
+   * @throws io.github.supervisor4j.UnavailableException if the kernel lacks what the race
+   *     analysis needs: pidfd_open (5.3), waitid(P_PIDFD) (5.4) or the /proc children files
+   */
   CooperativeStrategy(JdkChildClaims jdk) {
     this.jdk = jdk;
+    checkKernel(leader);
+  }
+
+  static void checkKernel(int pid) {
+    String why = null;
+    if (!Proc.hasChildrenFiles()) {
+      why = "/proc/" + pid + "/task/" + pid + "/children is missing (kernel built without CONFIG_PROC_CHILDREN)";
+    } else {
+      int fd;
+      try {
+        fd = Os.pidfdOpen(pid);
+      } catch (io.github.supervisor4j.SystemCallException e) {
+        fd = -1;
+        why = e.getMessage() + " (pidfd_open needs Linux 5.3)";
+      }
+      if (fd >= 0) {
+        try {
+          Os.waitid(Os.P_PIDFD, fd, new Os.SigInfo(), Os.WEXITED | Os.WNOHANG); // ECHILD: we are not our own child
+        } catch (io.github.supervisor4j.SystemCallException e) {
+          why = e.getMessage() + " (waitid(P_PIDFD) needs Linux 5.4)";
+        } finally {
+          Os.close(fd);
+        }
+      }
+    }
+    if (why != null) {
+      throw new io.github.supervisor4j.UnavailableException("process " + pid + ": the COOPERATIVE reap policy cannot run "
+          + "safely here: " + why + ". Use a C init (tini) as PID 1, or the supervisor4j launcher");
+    }
   }
 
   @Override

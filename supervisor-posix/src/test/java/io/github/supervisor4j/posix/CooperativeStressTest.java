@@ -43,6 +43,7 @@ class CooperativeStressTest {
     if (source.equals("reflection")) jvm.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
     Map<String, String> r = run(as, jvm, "COOPERATIVE", children, orphans);
     assertEquals(children, Integer.parseInt(r.get("children")));
+    assertTrue(Integer.parseInt(r.get("spawned")) >= children / 4 - 8, "children started through Reaper.spawn: " + r);
     assertEquals(0, Integer.parseInt(r.get("mismatches")), "waitFor() values that differ from the child's exit code");
     assertEquals(orphans, Long.parseLong(r.get("adopted")), "orphans reaped");
     assertEquals(0, Integer.parseInt(r.get("zombies")), "zombies left");

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code features JFR_FILE}: checks, as PID 1, a thread dump by SIGQUIT and by jcmd,
  *       a JFR recording started and dumped by jcmd, and ProcessHandle's onExit and
  *       descendants; prints {@code feature <name> ok|FAIL <why>} for each.
+ *   <li>{@code idle [CHILD]}: installs, spawns CHILD if given, prints {@code idle} and blocks
+ *       (for measuring the reaper's idle CPU).
  *   <li>{@code install}: installs and prints {@code installed <how the JDK table is read>}, or
  *       the refusal as {@code refused <message>} with exit code 3.
  * </ul>
@@ -33,6 +35,7 @@ public final class InAppFixture {
       case "serve": serve(args[1]); break;
       case "features": features(Paths.get(args[1]), args[2]); break;
       case "install": install(); break;
+      case "idle": idle(args.length > 1 ? args[1] : null); break;
       default: throw new IllegalArgumentException("unknown mode " + args[0]);
     }
   }
@@ -49,6 +52,15 @@ public final class InAppFixture {
       System.out.flush();
     }));
     System.out.println("serving");
+    System.out.flush();
+    Thread.sleep(Long.MAX_VALUE);
+  }
+
+  /** Installs, optionally spawns {@code child} (so the reaper blocks in waitid), and idles. */
+  private static void idle(String child) throws Exception {
+    Init init = Supervisors.installInit();
+    if (child != null) init.spawn(ChildSpec.of(List.of(child)));
+    System.out.println("idle");
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);
   }

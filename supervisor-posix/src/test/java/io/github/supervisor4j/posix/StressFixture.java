@@ -1,8 +1,10 @@
 package io.github.supervisor4j.posix;
 
+import io.github.supervisor4j.ChildSpec;
 import io.github.supervisor4j.ReapPolicy;
 import io.github.supervisor4j.Reaper;
 import io.github.supervisor4j.ReaperConfig;
+import io.github.supervisor4j.SupervisedProcess;
 import io.github.supervisor4j.Supervisors;
 import java.io.BufferedReader;
 import java.io.File;
@@ -17,6 +19,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,8 +33,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>Starts a reaper, then at the same time: T threads start N {@link ProcessBuilder} children
  * ({@code exit_code <random 0..255>}), every third one from a short-lived thread that exits
- * right after {@code start()} (so the child moves to the thread-group leader), and check each
- * {@code waitFor()}; and one orphan storm of M processes. Prints {@code result children=N
+ * right after {@code start()} (so the child moves to the thread-group leader), every fifth
+ * through {@link Reaper#spawn} instead, and check each {@code waitFor()}; and one orphan storm of M processes. Prints {@code result children=N
  * mismatches=K adopted=A zombies=Z seconds=S} and exits 0; the test judges the numbers.
  *
  * <p>With {@code --latency SPACING_US} it instead runs {@code timed_orphans M SPACING_US}
@@ -80,6 +83,7 @@ public final class StressFixture {
     long t0 = System.nanoTime();
     AtomicInteger mismatches = new AtomicInteger();
     AtomicInteger started = new AtomicInteger();
+    AtomicInteger spawned = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     String exitCodeBin = exitCode;
     Thread storm = new Thread(() -> {
@@ -100,7 +104,7 @@ public final class StressFixture {
       int count = Math.min(perThread, children - t * perThread);
       Thread w = new Thread(() -> {
         try {
-          runWorker(exitCodeBin, count, mismatches, started);
+          runWorker(reaper, exitCodeBin, count, mismatches, started, spawned);
         } catch (Throwable e) {
           failure.compareAndSet(null, e);
         }
@@ -120,7 +124,7 @@ public final class StressFixture {
     }
     int zombies = zombiesLeft(deadline);
     double seconds = (System.nanoTime() - t0) / 1e9;
-    System.out.println("result children=" + started.get() + " mismatches=" + mismatches.get() + " adopted=" + adopted.get()
+    System.out.println("result children=" + started.get() + " spawned=" + spawned.get() + " mismatches=" + mismatches.get() + " adopted=" + adopted.get()
         + " zombies=" + zombies + " seconds=" + String.format("%.1f", seconds) + " stats=" + reaper.stats());
     System.out.flush();
     Runtime.getRuntime().halt(0);
@@ -136,25 +140,53 @@ public final class StressFixture {
     return def;
   }
 
-  /** Starts {@code count} children, keeping a few outstanding, and checks each exit code. */
-  private static void runWorker(String exitCode, int count, AtomicInteger mismatches, AtomicInteger started)
+  /** A started child and how to wait for its exit code. */
+  private interface Started {
+    long pid();
+
+    int waitForCode() throws InterruptedException;
+  }
+
+  /**
+   * Starts {@code count} ProcessBuilder children and a quarter as many through {@link
+   * Reaper#spawn} (every fifth start), keeping a few outstanding, and checks each exit code.
+   * Every third start runs on a short-lived thread.
+   */
+  private static void runWorker(Reaper reaper, String exitCode, int count, AtomicInteger mismatches, AtomicInteger started,
+      AtomicInteger spawned)
       throws Exception {
-    ArrayDeque<long[]> window = new ArrayDeque<>();
-    ArrayDeque<Process> open = new ArrayDeque<>();
-    for (int i = 0; i < count; i++) {
+    ArrayDeque<Started> open = new ArrayDeque<>();
+    ArrayDeque<Integer> codes = new ArrayDeque<>();
+    int pbStarted = 0;
+    for (int i = 0; pbStarted < count; i++) {
       int code = ThreadLocalRandom.current().nextInt(256);
-      ProcessBuilder pb = new ProcessBuilder(exitCode, Integer.toString(code))
-          .redirectInput(ProcessBuilder.Redirect.INHERIT)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.INHERIT);
-      Process p;
+      boolean ours = i % 5 == 4;
+      if (ours) spawned.incrementAndGet(); else pbStarted++;
+      Callable<Started> start = () -> {
+        if (ours) {
+          SupervisedProcess c = reaper.spawn(ChildSpec.of(List.of(exitCode, Integer.toString(code))));
+          return new Started() {
+            public long pid() { return c.pid(); }
+            public int waitForCode() throws InterruptedException { return c.waitFor().shellCode(); }
+          };
+        }
+        Process p = new ProcessBuilder(exitCode, Integer.toString(code))
+            .redirectInput(ProcessBuilder.Redirect.INHERIT)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        return new Started() {
+          public long pid() { return p.pid(); }
+          public int waitForCode() throws InterruptedException { return p.waitFor(); }
+        };
+      };
+      Started child;
       if (i % 3 == 0) {
         // Started by a thread that exits at once: the child moves to the thread-group leader.
-        AtomicReference<Process> ref = new AtomicReference<>();
+        AtomicReference<Started> ref = new AtomicReference<>();
         AtomicReference<Exception> err = new AtomicReference<>();
         Thread starter = new Thread(() -> {
           try {
-            ref.set(pb.start());
+            ref.set(start.call());
           } catch (Exception e) {
             err.set(e);
           }
@@ -162,20 +194,20 @@ public final class StressFixture {
         starter.start();
         starter.join();
         if (err.get() != null) throw err.get();
-        p = ref.get();
+        child = ref.get();
       } else {
-        p = pb.start();
+        child = start.call();
       }
-      started.incrementAndGet();
-      open.add(p);
-      window.add(new long[] {code});
-      if (open.size() >= 8) check(open.poll(), (int) window.poll()[0], mismatches);
+      if (!ours) started.incrementAndGet();
+      open.add(child);
+      codes.add(code);
+      if (open.size() >= 8) check(open.poll(), codes.poll(), mismatches);
     }
-    while (!open.isEmpty()) check(open.poll(), (int) window.poll()[0], mismatches);
+    while (!open.isEmpty()) check(open.poll(), codes.poll(), mismatches);
   }
 
-  private static void check(Process p, int expected, AtomicInteger mismatches) throws InterruptedException {
-    int actual = p.waitFor();
+  private static void check(Started p, int expected, AtomicInteger mismatches) throws InterruptedException {
+    int actual = p.waitForCode();
     if (actual != expected && mismatches.incrementAndGet() <= 5) {
       System.out.println("mismatch pid " + p.pid() + " expected " + expected + " got " + actual);
     }
