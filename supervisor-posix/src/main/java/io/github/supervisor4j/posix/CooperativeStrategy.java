@@ -128,7 +128,14 @@ final class CooperativeStrategy implements ReapStrategy {
 
   static void checkKernel(int pid) {
     String why = null;
-    if (!Proc.hasChildrenFiles()) {
+    String procSelf = Proc.selfPid();
+    String leaderState = Proc.threadState(pid);
+    if (!procSelf.equals(Integer.toString(pid))) {
+      why = "/proc belongs to another PID namespace (/proc/self is " + procSelf + ", getpid() is " + pid
+          + "); mount a proc for this namespace (unshare --mount-proc, or a container runtime does it)";
+    } else if (leaderState.equals("Z") || leaderState.equals("X")) {
+      why = "the primordial thread " + pid + " has exited (state " + leaderState + "), so orphans go to another thread";
+    } else if (!Proc.hasChildrenFiles()) {
       why = "/proc/" + pid + "/task/" + pid + "/children is missing (kernel built without CONFIG_PROC_CHILDREN)";
     } else {
       int fd;

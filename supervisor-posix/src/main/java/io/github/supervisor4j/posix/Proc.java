@@ -27,6 +27,25 @@ final class Proc {
     return Files.isReadable(childrenFile(Os.getpid()));
   }
 
+  /** What {@code /proc/self} points to: this process's pid in the namespace of that /proc. */
+  static String selfPid() {
+    try {
+      return Files.readSymbolicLink(Paths.get("/proc/self")).toString();
+    } catch (IOException e) {
+      return "unreadable (" + e.getMessage() + ")";
+    }
+  }
+
+  /** The state letter of thread {@code tid} of this process (R, S, D, Z, ...), or "gone". */
+  static String threadState(int tid) {
+    try {
+      String stat = new String(Files.readAllBytes(TASKS.resolve(Integer.toString(tid)).resolve("stat")), StandardCharsets.US_ASCII);
+      return stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    } catch (IOException | IndexOutOfBoundsException e) {
+      return "gone";
+    }
+  }
+
   /**
    * The pids that are children of thread {@code tid} of this process, in the kernel's list
    * order, sorted afterwards for binary search; empty if the thread is gone.

@@ -87,6 +87,21 @@ class InAppInitTest {
     assertTrue(out.contains("refused process 1: cannot install init: the JVM runs with -Xrs"), out);
   }
 
+  /** Without --mount-proc the /proc children files speak of other pids: refuse rather than guess. */
+  @Test
+  @Timeout(60)
+  void refusesWhenProcBelongsToAnotherPidNamespace() throws Exception {
+    PidNamespace.require();
+    List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--kill-child"));
+    cmd.addAll(TestJvm.command(InAppFixture.class, "install"));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(3, p.exitValue(), out);
+    assertTrue(out.contains("refused process 1: the COOPERATIVE reap policy cannot run safely here: /proc belongs to another "
+        + "PID namespace"), out);
+  }
+
   @Test
   @Timeout(60)
   void reapsWithoutSignalHandlingUnderXrsWhenAskedTo() throws Exception {
