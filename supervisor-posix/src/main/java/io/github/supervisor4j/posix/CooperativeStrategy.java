@@ -87,7 +87,7 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A JVM whose primordial thread runs Java code that starts processes (a custom JNI
  *       launcher): its children are on the leader's list before they are registered. The
- *       {@code java} launcher never does this; {@code Init.install()} warns when it is called
+ *       {@code java} launcher never does this; {@code Supervisors.installInit()} warns when it is called
  *       on the primordial thread.
  *   <li>Without access to the JDK's table the {@link JdkChildClaims#heuristic() heuristic}
  *       reaps a leader-list zombie only after it was seen unclaimed twice, 20 ms apart; a JDK
