@@ -169,7 +169,15 @@ final class CooperativeStrategy implements ReapStrategy {
     }
     sink.wokeUp();
     int woken = wake.pid();
-    int reaped = reapSpawned(sink) + reapAdopted(sink);
+    int reaped;
+    try {
+      reaped = reapSpawned(sink) + reapAdopted(sink);
+    } catch (io.github.supervisor4j.SystemCallException | java.io.UncheckedIOException e) {
+      // Skipping a sweep never takes a status from anyone; retry after the longest back-off.
+      log.error("process {}: reaping sweep failed, retrying in {} ms: {}", leader, MAX_BACKOFF_NANOS / 1_000_000, e.getMessage());
+      LockSupport.parkNanos(MAX_BACKOFF_NANOS);
+      return true;
+    }
     if (reaped > 0 || woken != lastWoken) {
       backoffNanos = 0;
     } else {
@@ -201,27 +209,38 @@ final class CooperativeStrategy implements ReapStrategy {
     while (i < first.length && sink.isOpen()) {
       int k = 0;
       boolean outOfDescriptors = false;
-      for (; i < first.length && k < BATCH; i++) {
-        int pid = first[i];
-        if (sink.isSpawnedChild(pid) || !isZombie(pid)) continue;
-        int fd = Os.pidfdOpenOrLimit(pid);
-        if (fd == -1) continue; // reaped meanwhile (by the JDK)
-        if (fd == -2) {
-          outOfDescriptors = true;
-          break;
+      try {
+        for (; i < first.length && k < BATCH; i++) {
+          int pid = first[i];
+          if (sink.isSpawnedChild(pid) || !isZombie(pid)) continue;
+          int fd = Os.pidfdOpenOrLimit(pid);
+          if (fd == -1) continue; // reaped meanwhile (by the JDK)
+          if (fd == -2) {
+            outOfDescriptors = true;
+            break;
+          }
+          pids[k] = pid;
+          fds[k] = fd;
+          k++;
         }
-        pids[k] = pid;
-        fds[k] = fd;
-        k++;
+      } catch (RuntimeException e) {
+        closeAll(0, k);
+        throw e;
       }
       if (k == 0) {
         if (outOfDescriptors) warnDescriptors();
         break;
       }
-      int[] second = Proc.childrenOf(leader);
-      jdk.beginBatch();
-      for (int j = 0; j < k; j++) {
-        n += reapPinned(sink, pids[j], fds[j], second, seen);
+      int consumed = 0; // reapPinned closes (or keeps) each fd it is given, even when it throws
+      try {
+        int[] second = Proc.childrenOf(leader);
+        jdk.beginBatch();
+        while (consumed < k) {
+          int j = consumed++;
+          n += reapPinned(sink, pids[j], fds[j], second, seen);
+        }
+      } finally {
+        closeAll(consumed, k);
       }
     }
     if (seen != null) forgetPendingExcept(seen);
@@ -276,6 +295,10 @@ final class CooperativeStrategy implements ReapStrategy {
     return 100;
   }
 
+  private void closeAll(int from, int to) {
+    for (int j = from; j < to; j++) Os.close(fds[j]);
+  }
+
   private boolean isZombie(int pid) {
     return Os.waitid(Os.P_PID, pid, info, Os.WEXITED | Os.WNOHANG | Os.WNOWAIT);
   }
@@ -301,6 +324,11 @@ final class CooperativeStrategy implements ReapStrategy {
         it.remove();
       }
     }
+  }
+
+  @Override
+  public void release() {
+    forgetPending();
   }
 
   private void forgetPending() {

@@ -91,6 +91,8 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
     } catch (RuntimeException | Error e) {
       log.error("reaper thread of process {} died; zombies will no longer be reaped", Os.getpid(), e);
       throw e;
+    } finally {
+      strategy.release();
     }
   }
 

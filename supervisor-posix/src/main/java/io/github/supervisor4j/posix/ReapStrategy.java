@@ -23,6 +23,9 @@ interface ReapStrategy {
     return 1000;
   }
 
+  /** Frees what the strategy holds (descriptors); called once by the reaper thread as it ends. */
+  default void release() {}
+
   /** Where a strategy reports what it reaped. */
   interface Sink {
     /** False once the reaper is closed: reap nothing more. */
