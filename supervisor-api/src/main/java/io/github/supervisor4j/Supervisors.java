@@ -35,6 +35,27 @@ public final class Supervisors {
     return provider().treeShutdown(reaper, config);
   }
 
+  /**
+   * Makes this JVM a correct PID 1 with the settings of {@link
+   * InitConfig#fromSystemProperties()}: the one line for an application's {@code main}. See
+   * {@link #installInit(InitConfig)}.
+   */
+  public static Init installInit() {
+    return installInit(InitConfig.fromSystemProperties());
+  }
+
+  /**
+   * Makes this JVM a correct PID 1: registers as child subreaper when not PID 1, starts a
+   * {@link ReapPolicy#COOPERATIVE} reaper, and installs the signal handlers of {@code config}.
+   * Returns the running instance if there is one already (its configuration is kept).
+   *
+   * @throws SupervisorException if the JVM cannot do it, for example signals were asked for
+   *     but the JVM runs with {@code -Xrs}
+   */
+  public static Init installInit(InitConfig config) {
+    return provider().installInit(config);
+  }
+
   /** True if this process is PID 1 of its PID namespace. */
   public static boolean isPid1() {
     return ProcessHandle.current().pid() == 1;

@@ -27,4 +27,9 @@ public interface SupervisorProvider {
   default TreeShutdown treeShutdown(Reaper reaper, ShutdownConfig config) {
     throw new UnavailableException("this supervisor4j implementation cannot shut a process tree down");
   }
+
+  /** The running in-app init, installed now if there is none. */
+  default io.github.supervisor4j.Init installInit(io.github.supervisor4j.InitConfig config) {
+    throw new UnsupportedOperationException("this supervisor4j implementation has no in-app init");
+  }
 }

@@ -24,6 +24,7 @@ final class Os {
   static final int EPERM = 1;
   static final int ENOTTY = 25;
   static final int ENOSYS = 38;
+  static final int EMFILE = 24;
 
   static final int WNOHANG = 1;
   static final int WEXITED = 4;
@@ -44,6 +45,10 @@ final class Os {
   private static final int SYS_PIDFD_OPEN = 434;
   /** pidfd_send_signal(2), Linux 5.1; same number on x86_64 and aarch64. */
   private static final int SYS_PIDFD_SEND_SIGNAL = 424;
+  private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
+  private static final int SYS_GETTID = AARCH64 ? 178 : 186;
+  /** wait4(2), which glibc's waitpid calls: what a JDK "process reaper" thread blocks in. */
+  static final int SYS_WAIT4 = AARCH64 ? 260 : 61;
 
   static final LibC LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
   static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
@@ -157,6 +162,24 @@ final class Os {
     int errno = errno();
     if (errno == ESRCH) return ESRCH;
     throw failure("pidfd_send_signal(pidfd of " + pid + ", " + Signal.nameOf(signal) + ")", errno, pid);
+  }
+
+  /**
+   * pidfd_open(2) that reports running out of descriptors as -2 instead of failing, so that a
+   * caller opening many can stop and use what it has.
+   */
+  static int pidfdOpenOrLimit(int pid) {
+    long r = LIBC.syscall(SYS_PIDFD_OPEN, pid, 0);
+    if (r >= 0) return (int) r;
+    int errno = errno();
+    if (errno == ESRCH) return -1;
+    if (errno == EMFILE) return -2;
+    throw failure("pidfd_open(" + pid + ")", errno, pid);
+  }
+
+  /** gettid(2): the kernel's id of the calling thread; equals getpid() on the primordial thread. */
+  static int gettid() {
+    return (int) LIBC.syscall(SYS_GETTID, 0, 0);
   }
 
   static void close(int fd) {

@@ -34,8 +34,6 @@ import org.slf4j.LoggerFactory;
 final class PosixReaper implements Reaper, ReapStrategy.Sink {
   private static final Logger log = LoggerFactory.getLogger(PosixReaper.class);
   private static final AtomicBoolean warned = new AtomicBoolean();
-  /** With no child at all there is nothing to block on; see {@link #idle(long)}. */
-  private static final long NO_CHILD_RECHECK_MS = 1000;
 
   private final ReaperConfig config;
   private final ReapStrategy strategy;
@@ -96,19 +94,21 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
     } catch (RuntimeException | Error e) {
       log.error("reaper thread of process {} died; zombies will no longer be reaped", Os.getpid(), e);
       throw e;
+    } finally {
+      strategy.release();
     }
   }
 
   /**
    * No child at all, so waitid has nothing to block on (ECHILD). Our own spawns wake us at
    * once; a process that joins a PID namespace from outside (nsenter) and leaves an orphan to
-   * us as its PID 1 is seen within {@link #NO_CHILD_RECHECK_MS}. This costs one waitid a
-   * second only while there is no child at all.
+   * us as its PID 1 is seen within {@link ReapStrategy#idleRecheckMillis()}. This costs one
+   * waitid per period, only while there is no child at all.
    */
   private void idle(long spawnsBefore) {
     lock.lock();
     try {
-      if (isOpen() && spawns == spawnsBefore) childAdded.await(NO_CHILD_RECHECK_MS, TimeUnit.MILLISECONDS);
+      if (isOpen() && spawns == spawnsBefore) childAdded.await(strategy.idleRecheckMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       state = State.CLOSED;
@@ -202,10 +202,34 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
   }
 
   /** True if {@code pid} is a child spawned here and not yet reaped. */
-  boolean isSpawnedChild(int pid) {
+  @Override
+  public boolean isSpawnedChild(int pid) {
     lock.lock();
     try {
       return children.containsKey(pid);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int[] spawnedChildren() {
+    lock.lock();
+    try {
+      int[] pids = new int[children.size()];
+      int i = 0;
+      for (int pid : children.keySet()) pids[i++] = pid;
+      return pids;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The children spawned here and not yet reaped, for signal forwarding. */
+  java.util.List<PosixSupervisedProcess> liveChildren() {
+    lock.lock();
+    try {
+      return new java.util.ArrayList<>(children.values());
     } finally {
       lock.unlock();
     }

@@ -83,6 +83,11 @@ final class PosixSupervisedProcess implements SupervisedProcess {
     send(-pid, signal);
   }
 
+  /** Sends {@code signal} to the child's own group if it has one, else to the child. */
+  void forward(Signal signal) {
+    send(ownGroup ? -pid : pid, signal);
+  }
+
   private void send(int target, Signal signal) {
     // Once reaped, the pid may belong to another process: never signal it.
     if (exit.isDone()) return;

@@ -35,12 +35,19 @@ public final class PosixSupervisorProvider implements SupervisorProvider {
     return new PosixTreeShutdown(reaper, config);
   }
 
-  private static ReapStrategy strategy(ReapPolicy policy) {
+  @Override
+  public io.github.supervisor4j.Init installInit(io.github.supervisor4j.InitConfig config) {
+    return PosixInit.install(config);
+  }
+
+  static ReapStrategy strategy(ReapPolicy policy) {
     switch (policy) {
       case EXCLUSIVE:
         return new ExclusiveStrategy();
+      case COOPERATIVE:
+        return new CooperativeStrategy(JdkChildClaims.detect());
       default:
-        throw new UnsupportedOperationException("reap policy " + policy + " is not implemented yet");
+        throw new UnsupportedOperationException("reap policy " + policy + " is not implemented");
     }
   }
 }

@@ -1,0 +1,96 @@
+package io.github.supervisor4j.posix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The proof of {@link CooperativeStrategy}: {@link StressFixture} in a forked JVM, as PID 1 of
+ * a PID namespace and as a child subreaper. Full size by default (5,000 ProcessBuilder
+ * children from 8 threads, 10,000 orphans); {@code -Dsupervisor4j.stress.children} and
+ * {@code -Dsupervisor4j.stress.orphans} change it.
+ */
+@EnabledOnOs(OS.LINUX)
+class CooperativeStressTest {
+  private static final int CHILDREN = Integer.getInteger("supervisor4j.stress.children", 5000);
+  private static final int ORPHANS = Integer.getInteger("supervisor4j.stress.orphans", 10000);
+
+  @ParameterizedTest(name = "{0}, JDK table read by {1}")
+  @CsvSource({
+    "pid1,      unsafe,     1",
+    "subreaper, unsafe,     1",
+    "pid1,      reflection, 5",
+    "pid1,      heuristic,  5",
+  })
+  @Timeout(180)
+  void keepsEveryProcessBuilderExitStatusAndReapsEveryOrphan(String as, String source, int divisor) throws Exception {
+    int children = Math.max(1, CHILDREN / divisor);
+    int orphans = Math.max(1, ORPHANS / divisor);
+    List<String> jvm = new ArrayList<>(List.of("-D" + JdkChildClaims.SOURCE_PROPERTY + "=" + source));
+    if (source.equals("reflection")) jvm.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
+    Map<String, String> r = run(as, jvm, "COOPERATIVE", children, orphans);
+    assertEquals(children, Integer.parseInt(r.get("children")));
+    assertTrue(Integer.parseInt(r.get("spawned")) >= children / 4 - 8, "children started through Reaper.spawn: " + r);
+    assertEquals(0, Integer.parseInt(r.get("mismatches")), "waitFor() values that differ from the child's exit code");
+    assertEquals(orphans, Long.parseLong(r.get("adopted")), "orphans reaped");
+    assertEquals(0, Integer.parseInt(r.get("zombies")), "zombies left");
+  }
+
+  /** Shows the test can fail: the waitpid(-1) policy steals the JDK's statuses in the same run. */
+  @Test
+  @Timeout(180)
+  void exclusivePolicyLosesProcessBuilderExitStatuses() throws Exception {
+    PidNamespace.require();
+    int children = Math.max(1, CHILDREN / 2);
+    int orphans = Math.max(1, ORPHANS / 5);
+    Map<String, String> r = run("pid1", List.of(), "EXCLUSIVE", children, orphans);
+    assertTrue(Integer.parseInt(r.get("mismatches")) > 0, "EXCLUSIVE lost no exit status: " + r);
+    assertTrue(Long.parseLong(r.get("adopted")) > orphans, "EXCLUSIVE reaped no JDK child: " + r);
+  }
+
+  private static Map<String, String> run(String as, List<String> jvm, String policy, int children, int orphans) throws Exception {
+    List<String> args = new ArrayList<>(List.of("--policy", policy, "--exit-code", Fixtures.path("exit_code"),
+        "--orphans-bin", Fixtures.path("orphans"), "--children", Integer.toString(children), "--threads", "8",
+        "--orphans", Integer.toString(orphans)));
+    List<String> cmd;
+    if (as.equals("pid1")) {
+      PidNamespace.require();
+      cmd = PidNamespace.wrap(TestJvm.command(StressFixture.class, jvm, args));
+    } else {
+      args.add("--subreaper");
+      cmd = TestJvm.command(StressFixture.class, jvm, args);
+    }
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    List<String> lines = new ArrayList<>();
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+      String line;
+      while ((line = in.readLine()) != null) lines.add(line);
+    }
+    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+    String out = String.join("\n", lines);
+    assertEquals(0, p.exitValue(), out);
+    String result = lines.stream().filter(l -> l.startsWith("result ")).findFirst()
+        .orElseThrow(() -> new AssertionError("no result line:\n" + out));
+    System.out.println(as + " " + policy + " " + jvm + ": " + result);
+    Map<String, String> fields = new HashMap<>();
+    for (String word : result.substring("result ".length()).split(" ")) {
+      int eq = word.indexOf('=');
+      if (eq > 0) fields.putIfAbsent(word.substring(0, eq), word.substring(eq + 1));
+    }
+    assertTrue(lines.stream().noneMatch(l -> l.startsWith("failure ")), out);
+    return fields;
+  }
+}
