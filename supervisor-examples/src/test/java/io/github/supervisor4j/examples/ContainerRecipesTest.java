@@ -1,0 +1,183 @@
+package io.github.supervisor4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.condition.OS.LINUX;
+
+import io.github.supervisor4j.ShutdownConfig;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Example 3, without a container engine: each Dockerfile's ENTRYPOINT and CMD are parsed (JSON
+ * arrays), each COPY destination is replaced by the file the build made at its COPY source,
+ * and the resulting command line runs as PID 1 of a new PID namespace with a private /tmp, as
+ * in a container; then it is stopped with SIGTERM, as {@code docker stop} does. The Kubernetes
+ * manifest is parsed as YAML and checked for the shared PID namespace and for a shutdown that
+ * fits in the grace period.
+ */
+@EnabledOnOs(LINUX)
+@Timeout(120)
+class ContainerRecipesTest {
+  private static final Path CONTAINERS = Built.module().resolve("containers");
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+
+  @ParameterizedTest
+  @CsvSource({
+      "Dockerfile.launcher, child subreaper (not PID 1)",
+      "Dockerfile.inapp,    pid 1, mode auto: PID 1 of its PID namespace",
+  })
+  void entrypointRunsAsPid1ReapsAndStopsWithExitZeroOnSigterm(String dockerfile, String appSays) throws Exception {
+    PidNamespace.require();
+    List<String> command = containerCommand(CONTAINERS.resolve(dockerfile));
+    try (Forked container = Forked.start(PidNamespace.wrap(command))) {
+      container.awaitOutput("running until SIGTERM", LIMIT);
+      String started = container.output();
+      assertTrue(started.contains(appSays), started);
+      assertTrue(started.contains("result: OK"), started);
+      ProcessHandle pid1 = container.pid1();
+      assertTrue(pid1.destroy(), "SIGTERM to PID 1 (" + pid1.pid() + ")"); // as docker stop
+      int code = container.waitFor(LIMIT);
+      String out = container.output();
+      assertEquals(0, code, out);
+      assertTrue(out.contains("shutdown: clean"), out);
+      assertFalse(out.contains("Exception"), out);
+      assertEquals(List.of(), container.leftBehind(), out);
+    }
+  }
+
+  @Test
+  void launcherDockerfileKeepsTheEntrypointOfTheIssue() throws IOException {
+    Dockerfile d = Dockerfile.parse(CONTAINERS.resolve("Dockerfile.launcher"));
+    assertEquals(List.of("java", "-jar", "/supervisor-launcher.jar", "--", "java", "-jar", "/app.jar"), d.entrypoint);
+  }
+
+  @Test
+  void podManifestSharesTheProcessNamespaceAndEndsItsShutdownWithinTheGracePeriod() throws IOException {
+    Map<String, Object> pod = yaml(CONTAINERS.resolve("pod.yaml"));
+    assertEquals("Pod", pod.get("kind"));
+    Map<String, Object> spec = map(pod.get("spec"));
+    assertEquals(Boolean.TRUE, spec.get("shareProcessNamespace"));
+    int gracePeriod = assertInstanceOf(Integer.class, spec.get("terminationGracePeriodSeconds"));
+    List<Map<String, Object>> launched = new ArrayList<>();
+    for (Object c : (List<?>) spec.get("containers")) {
+      Map<String, Object> container = map(c);
+      List<?> command = (List<?>) container.get("command");
+      if (command != null && command.contains("/supervisor-launcher.jar")) launched.add(container);
+    }
+    assertEquals(1, launched.size(), "one container runs the launcher");
+    List<String> command = strings(launched.get(0).get("command"));
+    // Not PID 1 in a shared PID namespace (pause is): the launcher must be a subreaper.
+    assertTrue(command.subList(0, command.indexOf("--")).contains("-s"), command.toString());
+    Duration shutdown = launcherShutdownTime(command);
+    assertEquals(Duration.ofSeconds(25), shutdown, command.toString());
+    assertTrue(shutdown.compareTo(Duration.ofSeconds(gracePeriod)) < 0,
+        "--pre-stop-delay + --grace + --kill-after = " + shutdown + " must end before terminationGracePeriodSeconds " + gracePeriod);
+  }
+
+  @Test
+  void shutdownTimeCountsPreStopDelayGraceAndKillAfter() {
+    assertEquals(Duration.ofSeconds(2), launcherShutdownTime(List.of("java", "-jar", "/supervisor-launcher.jar", "--", "app")));
+    assertEquals(Duration.ofSeconds(36), launcherShutdownTime(List.of("java", "-jar", "/supervisor-launcher.jar",
+        "--pre-stop-delay", "5s", "--grace", "30s", "--kill-after", "1000ms", "--", "app")));
+  }
+
+  /**
+   * The longest a SIGTERM can keep the launcher running: pre-stop delay, then the grace, then
+   * kill-after before the SIGKILL (docs/shutdown.md), parsed by the API's own option parser.
+   */
+  static Duration launcherShutdownTime(List<String> command) {
+    ShutdownConfig config = ShutdownConfig.defaults();
+    int end = command.indexOf("--");
+    for (int i = 0; i < end; i++) {
+      if (ShutdownConfig.isOption(command.get(i))) config = config.withOption(command.get(i), command.get(++i));
+    }
+    return config.preStopDelay().plus(config.grace().orElse(Duration.ZERO)).plus(config.killAfter());
+  }
+
+  /** ENTRYPOINT followed by CMD, with each COPY destination replaced by its built source, and "java" by the test's java. */
+  private static List<String> containerCommand(Path dockerfile) throws IOException {
+    Dockerfile d = Dockerfile.parse(dockerfile);
+    List<String> out = new ArrayList<>();
+    List<String> words = new ArrayList<>(d.entrypoint);
+    words.addAll(d.cmd);
+    for (String w : words) {
+      if (w.equals("java")) {
+        out.add(Built.java());
+      } else if (d.copies.containsKey(w)) {
+        Path built = Built.root().resolve(d.copies.get(w));
+        assertTrue(Files.isRegularFile(built), dockerfile.getFileName() + " copies " + built + ", which the build did not make");
+        out.add(built.toString());
+      } else {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  /** The instructions of a Dockerfile these tests need: exec-form ENTRYPOINT and CMD, and COPY (destination -> source). */
+  static final class Dockerfile {
+    List<String> entrypoint = List.of();
+    List<String> cmd = List.of();
+    final Map<String, String> copies = new LinkedHashMap<>();
+
+    static Dockerfile parse(Path file) throws IOException {
+      Dockerfile d = new Dockerfile();
+      for (String line : Files.readAllLines(file)) {
+        String[] parts = line.trim().split("\\s+", 2);
+        if (parts.length < 2 || parts[0].startsWith("#")) continue;
+        switch (parts[0]) {
+          case "ENTRYPOINT": d.entrypoint = jsonArray(file, parts[1]); break;
+          case "CMD": d.cmd = jsonArray(file, parts[1]); break;
+          case "COPY": {
+            String[] srcDest = parts[1].split("\\s+");
+            d.copies.put(srcDest[srcDest.length - 1], srcDest[0]);
+            break;
+          }
+          default: break;
+        }
+      }
+      if (d.entrypoint.isEmpty()) fail(file + " has no exec-form ENTRYPOINT");
+      return d;
+    }
+
+    /** The exec form is a JSON array of strings; JSON is YAML, so SnakeYAML parses it. */
+    private static List<String> jsonArray(Path file, String text) {
+      if (!text.startsWith("[")) fail(file + ": not the exec form (a JSON array): " + text);
+      return strings(new Yaml().load(text));
+    }
+  }
+
+  private static Map<String, Object> yaml(Path file) throws IOException {
+    try (Reader r = Files.newBufferedReader(file)) {
+      return map(new Yaml().load(r));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object o) {
+    return (Map<String, Object>) assertInstanceOf(Map.class, o);
+  }
+
+  private static List<String> strings(Object o) {
+    List<String> out = new ArrayList<>();
+    for (Object e : assertInstanceOf(List.class, o)) out.add(assertInstanceOf(String.class, e));
+    return out;
+  }
+}

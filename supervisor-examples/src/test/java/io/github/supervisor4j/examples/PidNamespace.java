@@ -1,0 +1,54 @@
+package io.github.supervisor4j.examples;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs commands as PID 1 of a fresh PID namespace, which needs root; the same rule as
+ * supervisor-posix's PidNamespace: without root a developer's run skips these tests, in CI
+ * ({@code CI=true}, or {@code -Dsupervisor4j.requireNamespaces=true}) they fail instead.
+ */
+final class PidNamespace {
+  private static Boolean usable;
+
+  private PidNamespace() {}
+
+  /** Aborts (locally) or fails (in CI) the calling test if PID namespaces cannot be made here. */
+  static synchronized void require() {
+    if (usable == null) usable = probe();
+    if (usable) return;
+    String why = "cannot create a PID namespace here (needs root and unshare from util-linux)";
+    if (required()) fail(why + "; CI requires PID-namespace tests to run");
+    assumeTrue(false, why);
+  }
+
+  static boolean required() {
+    return "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("supervisor4j.requireNamespaces");
+  }
+
+  /**
+   * {@code command} run as PID 1 of a new PID namespace with its own /proc and, as in a
+   * container, its own /tmp (JVMs that are PID 1 of different namespaces would otherwise share
+   * /tmp/hsperfdata_root/1). {@code sh} mounts the tmpfs, then execs the command, which keeps
+   * pid 1.
+   */
+  static List<String> wrap(List<String> command) {
+    List<String> out = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child",
+        "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$@\"", "sh"));
+    out.addAll(command);
+    return out;
+  }
+
+  private static boolean probe() {
+    try {
+      Process p = new ProcessBuilder(wrap(List.of("sh", "-c", "test $$ -eq 1"))).inheritIO().start();
+      return p.waitFor(20, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.github.supervisor4j.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.condition.OS.LINUX;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+
+/**
+ * Example 2: runs pod-experiment.sh with the launcher jar the build made, and reads what it
+ * printed. The script checks each step itself (and exits 1 if one failed); the test checks
+ * the exit code and, independently, that the pid the zombie-maker named is the pid PID 1 logged.
+ */
+@EnabledOnOs(LINUX)
+@Timeout(180)
+class PodExperimentTest {
+
+  @Test
+  void launcherInPauseModeReapsTheOrphanOfAContainerAndStopsThePodOnSigterm() throws Exception {
+    PidNamespace.require();
+    Map<String, String> env = Map.of(
+        "LAUNCHER_JAR", Built.launcherJar().toString(),
+        "WORKER_CP", Built.module().resolve("target/classes").toString(),
+        "JAVA", Built.java());
+    try (Forked script = Forked.start(List.of("bash", Built.module().resolve("pod-experiment.sh").toString()), env)) {
+      int code = script.waitFor(Duration.ofSeconds(170));
+      String out = script.output();
+      assertEquals(0, code, out);
+      assertTrue(out.contains("pod experiment: every step held"), out);
+      assertFalse(out.contains("FAIL"), out);
+      assertEquals(10, out.lines().filter(l -> l.startsWith("   PASS: ")).count(), out);
+
+      Matcher maker = Pattern.compile("parent (\\d+), child (\\d+): parent exits now").matcher(out);
+      assertTrue(maker.find(), out);
+      String orphan = maker.group(2);
+      assertTrue(Pattern.compile("launcher: \\[\\w+ +supervisor4j \\(1\\)\\] .*reap.*\\b" + orphan + "\\b").matcher(out).find(),
+          "PID 1's log names orphan " + orphan + ":\n" + out);
+      assertTrue(out.contains("PASS: the launcher (PID 1) exited 0 on SIGTERM"), out);
+      assertEquals(List.of(), script.leftBehind(), out);
+    }
+  }
+
+  @Test
+  void refusesToRunWithoutTheLauncherJar() throws Exception {
+    Map<String, String> env = Map.of("LAUNCHER_JAR", "/nonexistent/launcher.jar", "JAVA", Built.java());
+    try (Forked script = Forked.start(List.of("bash", Built.module().resolve("pod-experiment.sh").toString()), env)) {
+      int code = script.waitFor(Duration.ofSeconds(30));
+      String out = script.output();
+      assertEquals(2, code, out);
+      assertEquals(1, out.lines().count(), out);
+      assertTrue(out.startsWith("pod-experiment: "), out);
+    }
+  }
+}
