@@ -80,6 +80,10 @@ public final class OrphanReapingApp {
   }
 
   public static void main(String[] args) throws Exception {
+    // JDK 24+ print four warnings when jffi (under jnr-ffi) first uses sun.misc.Unsafe's memory
+    // methods (JEP 471/498); only a command-line option silences them, or this jffi property,
+    // which makes jffi use JNI instead. The launcher sets it too. Not needed on JDK 17.
+    if (System.getProperty("jffi.unsafe.disabled") == null) System.setProperty("jffi.unsafe.disabled", "true");
     OrphanReapingApp app;
     try {
       app = parse(args, System.getenv(MODE_ENV));
