@@ -71,7 +71,7 @@ public final class OrphanReapingApp {
   private final Map<Integer, ExitStatus> reapedOrphans = new ConcurrentHashMap<>();
   private final List<SupervisedProcess> workers = new ArrayList<>();
   private volatile CountDownLatch orphansReaped = new CountDownLatch(0);
-  private volatile boolean roundPassed;
+  private volatile Boolean roundPassed; // null until the round's report is out (a SIGTERM may come first)
 
   private OrphanReapingApp(Mode mode, int orphanCount, boolean untilSigterm) {
     this.mode = mode;
@@ -172,7 +172,7 @@ public final class OrphanReapingApp {
       System.out.printf("running until SIGTERM: kill -TERM %d%n", self);
       new CountDownLatch(1).await();
     }
-    return roundPassed ? EXIT_OK : EXIT_CHECK_FAILED;
+    return roundPassed.booleanValue() ? EXIT_OK : EXIT_CHECK_FAILED;
   }
 
   /** Two long-running workers through the spawn API, each in its own process group. */
@@ -207,6 +207,8 @@ public final class OrphanReapingApp {
     List<Integer> adopted = new ArrayList<>();
     for (int pid : expected.keySet()) {
       long parent = parentOf(pid);
+      // Gone from /proc: reaped, by us if the reaper reports it (it may not have told us yet).
+      if (parent == -1) awaitReaped(pid);
       if (parent == self || reapedOrphans.containsKey(pid)) {
         adopted.add(pid);
         System.out.printf("adopted orphan %d (%s)%n", pid,
@@ -282,13 +284,25 @@ public final class OrphanReapingApp {
     System.out.println("shutdown: " + (ok ? "clean" : "NOT CLEAN"));
     System.out.flush();
     // A hook cannot change the exit code with System.exit; halt does, and skips nothing of ours.
-    if (!ok || !roundPassed) Runtime.getRuntime().halt(EXIT_CHECK_FAILED);
+    if (!ok || Boolean.FALSE.equals(roundPassed)) Runtime.getRuntime().halt(EXIT_CHECK_FAILED);
   }
 
   private void reaped(ReapedProcess p) {
     if (!p.adopted()) return; // our workers and the script: their status goes to their SupervisedProcess
     System.out.printf("reaped orphan %d: %s%n", p.pid(), p.status());
     if (reapedOrphans.putIfAbsent(p.pid(), p.status()) == null) orphansReaped.countDown();
+    synchronized (this) {
+      notifyAll();
+    }
+  }
+
+  /** Waits (bounded) until the reaper has reported {@code pid}. */
+  private synchronized void awaitReaped(int pid) throws InterruptedException {
+    long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
+    for (long left = WAIT_LIMIT.toMillis(); !reapedOrphans.containsKey(pid) && left > 0;
+        left = (deadline - System.nanoTime()) / 1_000_000) {
+      wait(left);
+    }
   }
 
   /**
