@@ -15,7 +15,8 @@
 #
 # Environment: LAUNCHER_JAR (default supervisor-posix/target/supervisor-posix-*-launcher.jar),
 # WORKER_CP (class path holding io.github.supervisor4j.examples.PodWorker; default the demo jar
-# supervisor-examples/target/supervisor-examples-*-demo.jar), JAVA (default: java on PATH).
+# supervisor-examples/target/supervisor-examples-*-demo.jar), JAVA (default: java on PATH),
+# REAP_WAIT (seconds to wait for PID 1 to log the reaped orphan; default 30).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,6 +26,7 @@ LAUNCHER_JAR=${LAUNCHER_JAR:-$(ls "$root"/supervisor-posix/target/supervisor-pos
 WORKER_CP=${WORKER_CP:-$(ls "$root"/supervisor-examples/target/supervisor-examples-*-demo.jar 2>/dev/null | head -n 1)}
 # Several small JVMs on a small machine. -XX:-UsePerfData: JVMs that are PID 1 of different
 # namespaces but share /tmp would fight over /tmp/hsperfdata_<user>/1 (a container has its own /tmp).
+REAP_WAIT=${REAP_WAIT:-30}
 JAVA_OPTS=(-XX:-UsePerfData -XX:+UseSerialGC -XX:TieredStopAtLevel=1)
 
 failures=0
@@ -145,11 +147,11 @@ else
   fi
 fi
 reaped_line() { grep -E "reap.*[^0-9]$orphan([^0-9]|\$)" "$work/pause.log"; }
-if wait_for 30 reaped_line >/dev/null; then
+if wait_for "$REAP_WAIT" reaped_line >/dev/null; then
   say "launcher: $(reaped_line | head -n 1)"
   pass "PID 1 reaped orphan $orphan, and its -v log names the pid"
 else
-  fail "no log line of the launcher names the reaped orphan $orphan"
+  fail "no log line of the launcher names the reaped orphan $orphan within $REAP_WAIT s"
 fi
 zombies=$(in_pod ps -eo stat= | grep -c '^Z')
 if [ "$zombies" -eq 0 ]; then

@@ -5,14 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.condition.OS.LINUX;
 
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Example 2: runs pod-experiment.sh with the launcher jar the build made, and reads what it
@@ -45,6 +53,34 @@ class PodExperimentTest {
           "PID 1's log names orphan " + orphan + ":\n" + out);
       assertTrue(out.contains("PASS: the launcher (PID 1) exited 0 on SIGTERM"), out);
       assertEquals(List.of(), script.leftBehind(), out);
+    }
+  }
+
+  @Test
+  void reportsTheZombieWhenPid1DoesNotReap(@TempDir Path dir) throws Exception {
+    PidNamespace.require();
+    Path jar = dir.resolve("non-reaping-pause.jar");
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.MAIN_CLASS, NonReapingPause.class.getName());
+    String entry = NonReapingPause.class.getName().replace('.', '/') + ".class";
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest);
+         InputStream in = NonReapingPause.class.getResourceAsStream("/" + entry)) {
+      out.putNextEntry(new JarEntry(entry));
+      in.transferTo(out);
+    }
+    Map<String, String> env = Map.of(
+        "LAUNCHER_JAR", jar.toString(),
+        "WORKER_CP", Built.module().resolve("target/classes").toString(),
+        "JAVA", Built.java(),
+        "REAP_WAIT", "5");
+    try (Forked script = Forked.start(List.of("bash", Built.module().resolve("pod-experiment.sh").toString()), env)) {
+      int code = script.waitFor(Duration.ofSeconds(170));
+      String out = script.output();
+      assertEquals(1, code, out);
+      assertTrue(Pattern.compile("FAIL: no log line of the launcher names the reaped orphan \\d+").matcher(out).find(), out);
+      assertTrue(out.contains("FAIL: 1 zombie(s) in the pod"), out);
+      assertTrue(out.contains("pod experiment: 2 check(s) FAILED"), out);
     }
   }
 
