@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,7 +71,6 @@ public final class OrphanReapingApp {
   private final long self = ProcessHandle.current().pid();
   private final Map<Integer, ExitStatus> reapedOrphans = new ConcurrentHashMap<>();
   private final List<SupervisedProcess> workers = new ArrayList<>();
-  private volatile CountDownLatch orphansReaped = new CountDownLatch(0);
   private volatile Boolean roundPassed; // null until the round's report is out (a SIGTERM may come first)
 
   private OrphanReapingApp(Mode mode, int orphanCount, boolean untilSigterm) {
@@ -165,7 +165,7 @@ public final class OrphanReapingApp {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(tree), "orphan-reaping-app-shutdown"));
 
     System.out.printf("orphan-reaping app: pid %d, mode %s: %s, reaper of orphans: %s%n", self,
-        mode.name().toLowerCase(java.util.Locale.ROOT), Supervisors.isPid1() ? "PID 1 of its PID namespace" : "child subreaper (not PID 1)", init.reaper().isReaperOfOrphans());
+        mode.name().toLowerCase(Locale.ROOT), Supervisors.isPid1() ? "PID 1 of its PID namespace" : "child subreaper (not PID 1)", init.reaper().isReaperOfOrphans());
     startWorkers(init);
     roundPassed = runOrphanRound(init);
     if (untilSigterm) {
@@ -196,7 +196,6 @@ public final class OrphanReapingApp {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    orphansReaped = new CountDownLatch(orphanCount - 1);
     SupervisedProcess script = init.spawn(ChildSpec.of("sh", "-c", script(), "leave-orphans.sh", pidFile.toString(),
         Integer.toString(orphanCount)));
     List<ProcessBuilderChild> pbChildren = startProcessBuilderChildren();
@@ -218,7 +217,9 @@ public final class OrphanReapingApp {
       }
     }
     for (ProcessBuilderChild c : pbChildren) c.awaitExit();
-    boolean allReaped = orphansReaped.await(WAIT_LIMIT.toSeconds(), TimeUnit.SECONDS);
+    for (Map.Entry<Integer, String> e : expected.entrySet()) {
+      if (!e.getValue().equals("daemon")) awaitReaped(e.getKey());
+    }
     try {
       Files.deleteIfExists(pidFile);
     } catch (IOException e) {
@@ -230,7 +231,7 @@ public final class OrphanReapingApp {
     ok &= line("orphans adopted", adopted.size() == expected.size(),
         adopted.size() + " of " + expected.size() + " " + adopted);
     List<String> reapedText = new ArrayList<>();
-    boolean statusesRight = allReaped;
+    boolean statusesRight = true;
     for (Map.Entry<Integer, String> e : expected.entrySet()) {
       if (e.getValue().equals("daemon")) continue;
       ExitStatus s = reapedOrphans.get(e.getKey());
@@ -290,13 +291,13 @@ public final class OrphanReapingApp {
   private void reaped(ReapedProcess p) {
     if (!p.adopted()) return; // our workers and the script: their status goes to their SupervisedProcess
     System.out.printf("reaped orphan %d: %s%n", p.pid(), p.status());
-    if (reapedOrphans.putIfAbsent(p.pid(), p.status()) == null) orphansReaped.countDown();
+    reapedOrphans.putIfAbsent(p.pid(), p.status());
     synchronized (this) {
       notifyAll();
     }
   }
 
-  /** Waits (bounded) until the reaper has reported {@code pid}. */
+  /** Waits until the reaper has reported {@code pid}, at most {@link #WAIT_LIMIT}. */
   private synchronized void awaitReaped(int pid) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT_LIMIT.toNanos();
     for (long left = WAIT_LIMIT.toMillis(); !reapedOrphans.containsKey(pid) && left > 0;
@@ -348,7 +349,7 @@ public final class OrphanReapingApp {
     }
 
     void awaitExit() throws InterruptedException {
-      if (process.waitFor(WAIT_LIMIT.toSeconds(), TimeUnit.SECONDS)) actual = process.exitValue();
+      if (process.waitFor(WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) actual = process.exitValue();
       System.out.printf("ProcessBuilder child %d: waitFor() = %s (expected %d)%n", process.pid(),
           actual < 0 ? "no exit" : Integer.toString(actual), expected);
     }
