@@ -9,7 +9,8 @@
  *   drain n=N drain_ms=<close to no zombie left> max_zombies=<most seen at once> cpu_ms=<PID 1 user+sys meanwhile>
  * and exits 0, or 1 if some orphan is still there after 120 s.
  *
- * How it counts without /proc/<pid>/task/<tid>/children (not every kernel has it): every
+ * How it counts without /proc/<pid>/task/<tid>/children (not every kernel has it, and a JVM's
+ * children are spread over the lists of the threads that started them): every
  * process of the namespace, zombies included, is an entry of /proc until it is reaped. The
  * orphans decrement a shared counter of live ones just before _exit(), so
  * zombies = entries of /proc above the baseline - live orphans.

@@ -1,11 +1,13 @@
 /*
- * sigrtt COUNT
+ * sigrtt COUNT [-v]
  *
  * The signal round-trip workload, run as the direct child of the supervisor under test:
  * COUNT times, send SIGUSR1 to the parent and wait (sigtimedwait, SIGUSR1 blocked) until
  * the supervisor has forwarded it back. Prints one line:
  *   sigrtt n=COUNT p50_us=.. p99_us=.. max_us=.. lost=<round trips that timed out after 1 s>
  * Every round trip is counted, the first ones (JIT warm-up in a JVM) included.
+ * With -v, first prints "t <send ns> <received ns>" per round trip (CLOCK_MONOTONIC, the clock
+ * of Java's System.nanoTime on Linux), so that a probe can split each one into its legs.
  */
 #define _GNU_SOURCE
 #include <signal.h>
@@ -21,7 +23,8 @@ static int cmp(const void *a, const void *b) {
 
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 2000;
-  if (n <= 0) { fprintf(stderr, "usage: sigrtt COUNT\n"); return 2; }
+  int verbose = argc > 2 && argv[2][0] == '-' && argv[2][1] == 'v';
+  if (n <= 0) { fprintf(stderr, "usage: sigrtt COUNT [-v]\n"); return 2; }
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGUSR1);
@@ -37,6 +40,7 @@ int main(int argc, char **argv) {
     if (sigtimedwait(&set, NULL, &timeout) < 0) { lost++; continue; }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     rtt[got++] = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+    if (verbose) printf("t %lld %lld\n", t0.tv_sec * 1000000000LL + t0.tv_nsec, t1.tv_sec * 1000000000LL + t1.tv_nsec);
   }
   if (got == 0) { printf("sigrtt n=0 lost=%d\n", lost); return 1; }
   qsort(rtt, got, sizeof *rtt, cmp);
