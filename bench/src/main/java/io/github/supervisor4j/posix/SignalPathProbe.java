@@ -18,8 +18,10 @@ import java.util.List;
  * timestamps fall in between:
  * <ul>
  *   <li>{@code forwarder}: the real {@link PosixSignalForwarder}; its listener, which runs on
- *       the handler thread right after the forwarding kill returned, notes the time. Legs:
- *       in (child's kill until our kill returned) and out (until the child woke).
+ *       the handler thread after the forwarding kill returned and the forwarder built its
+ *       event, notes the time. Legs: in (child's kill until then) and out (until the child
+ *       woke); out can be negative, as the child, on the other CPU, may wake before the
+ *       listener runs.
  *   <li>{@code direct}: a bare {@code sun.misc.Signal} handler that notes when it began and
  *       calls {@link Os#kill}: the floor of any {@code sun.misc.Signal} design. Legs: in
  *       (kernel, HotSpot's handler, Signal Dispatcher wake-up, a new thread created and
