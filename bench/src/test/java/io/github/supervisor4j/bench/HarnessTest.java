@@ -84,6 +84,21 @@ class HarnessTest {
     assertTrue(Double.parseDouble(field(idle, "cpu_ms")) < 10, idle);
   }
 
+  @Test
+  void inAppRowIsLabelledWithThePolicyThatRan() throws Exception {
+    // Building (not starting) a reaper is harmless in this JVM; it tells which policy exists.
+    String expected;
+    try {
+      io.github.supervisor4j.Supervisors.reaper(io.github.supervisor4j.ReaperConfig.defaults());
+      expected = "policy=COOPERATIVE";
+    } catch (UnsupportedOperationException e) {
+      expected = "policy=EXCLUSIVE (fallback: COOPERATIVE not available in this build)";
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String out = run(List.of(ns1(), java, "-cp", System.getProperty("java.class.path"), InAppReaper.class.getName(), "app", "--", "true"));
+    assertEquals(expected, out.lines().filter(l -> l.startsWith("policy=")).findFirst().orElse(out));
+  }
+
   private static String ns1() {
     return bin.resolve("ns1").toString();
   }
