@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,15 @@ class HarnessTest {
     for (String name : List.of("ns1", "drain", "sigrtt", "idle")) {
       run(List.of("gcc", "-O2", "-o", bin.resolve(name).toString(), sources.resolve(name + ".c").toString()));
     }
+  }
+
+  @AfterAll
+  static void deleteHelpers() throws IOException {
+    if (bin == null) return;
+    try (var files = Files.list(bin)) {
+      for (Path f : (Iterable<Path>) files::iterator) Files.delete(f);
+    }
+    Files.delete(bin);
   }
 
   @Test
