@@ -5,6 +5,7 @@
  * `unshare --pid --fork --mount-proc --kill-child command`, and with -r reports
  * on stderr, once the command has exited, how it ran:
  *   ns1 wall_us=<fork to reap> maxrss_kb=<peak RSS of PID 1 and what it reaped> cpu_us=<user+sys>
+ * It also exports NS1_T0_NS, the CLOCK_MONOTONIC time of the fork in ns, for bench/c/started.c.
  * Exits with the command's status (128+signal if it was killed).
  *
  * Measuring here rather than around unshare(1) keeps unshare's own fork, exec and
@@ -44,6 +45,10 @@ int main(int argc, char **argv) {
     return 1;
   }
   long long t0 = now_us();
+  /* For bench/c/started.c: when the supervisor was launched, on the clock children can read. */
+  char t0_ns[32];
+  snprintf(t0_ns, sizeof t0_ns, "%lld", t0 * 1000);
+  setenv("NS1_T0_NS", t0_ns, 1);
   pid_t pid = fork();
   if (pid < 0) { fprintf(stderr, "ns1: fork failed: %s\n", strerror(errno)); return 1; }
   if (pid == 0) {
