@@ -1,0 +1,131 @@
+package io.github.supervisor4j.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.condition.OS.LINUX;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The harness's own instruments measure what they claim: each workload helper runs under a
+ * real PID 1 of a real PID namespace and its report is checked against what must hold
+ * (every orphan reaped, no signal lost, the command really was PID 1). Times are never
+ * asserted. Needs root and gcc; skipped without root, failed in CI (CI=true) without it.
+ */
+@EnabledOnOs(LINUX)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class HarnessTest {
+  private static Path bin;
+
+  @BeforeAll
+  static void compileHelpers() throws Exception {
+    boolean root = "0".equals(run(List.of("id", "-u")).trim());
+    if (System.getenv("CI") != null) assertTrue(root, "the harness tests need root in CI, to make PID namespaces");
+    Assumptions.assumeTrue(root, "needs root, to make PID namespaces");
+    bin = Files.createTempDirectory("supervisor4j-bench-test");
+    Path sources = Path.of(System.getProperty("user.dir")).resolve("c");
+    for (String name : List.of("ns1", "drain", "sigrtt", "idle")) {
+      run(List.of("gcc", "-O2", "-o", bin.resolve(name).toString(), sources.resolve(name + ".c").toString()));
+    }
+  }
+
+  @AfterAll
+  static void deleteHelpers() throws IOException {
+    if (bin == null) return;
+    try (var files = Files.list(bin)) {
+      for (Path f : (Iterable<Path>) files::iterator) Files.delete(f);
+    }
+    Files.delete(bin);
+  }
+
+  @Test
+  void ns1RunsTheCommandAsPid1AndReportsItsRusage() throws Exception {
+    String out = run(List.of(ns1(), "-r", "sh", "-c", "echo pid=$$"));
+    assertEquals("1", field(out, "pid"));
+    assertTrue(Long.parseLong(field(out, "wall_us")) > 0, out);
+    assertTrue(Long.parseLong(field(out, "maxrss_kb")) > 0, out);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tini", "catatonit", "dumb-init"})
+  void drainCountsEveryOrphanUntilPid1HasReapedThemAll(String init) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(ns1(), init));
+    if (init.equals("dumb-init")) cmd.add("--single-child");
+    cmd.addAll(List.of("--", bin.resolve("drain").toString(), "300"));
+    String out = run(cmd);
+    assertEquals("300", field(out, "n"), out);
+    assertEquals("0", field(out, "left"), out);
+    int zombies = Integer.parseInt(field(out, "max_zombies"));
+    assertTrue(zombies >= 0 && zombies <= 300, out);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"tini", "catatonit"})
+  void signalRoundTripLosesNoSignal(String init) throws Exception {
+    String out = run(List.of(ns1(), init, "--", bin.resolve("sigrtt").toString(), "200"));
+    assertEquals("200", field(out, "n"), out);
+    assertEquals("0", field(out, "lost"), out);
+  }
+
+  @Test
+  void idleSeesTheCpuOfABusyPid1AndAlmostNoneOfTini() throws Exception {
+    // PID 1 (sh) spins until idle has written its report, so the whole window is busy.
+    Path report = bin.resolve("idle.out");
+    String busy = bin.resolve("idle") + " 0 0.3 > " + report + " & while [ ! -s " + report + " ]; do :; done; cat " + report;
+    String out = run(List.of(ns1(), "sh", "-c", busy));
+    assertTrue(Double.parseDouble(field(out, "cpu_ms")) > 10, out);
+    String idle = run(List.of(ns1(), "tini", "--", bin.resolve("idle").toString(), "0", "0.3"));
+    assertTrue(Double.parseDouble(field(idle, "cpu_ms")) < 10, idle);
+  }
+
+  @Test
+  void inAppRowIsLabelledWithThePolicyThatRan() throws Exception {
+    // Building (not starting) a reaper is harmless in this JVM; it tells which policy exists.
+    String expected;
+    try {
+      io.github.supervisor4j.Supervisors.reaper(io.github.supervisor4j.ReaperConfig.defaults());
+      expected = "policy=COOPERATIVE";
+    } catch (UnsupportedOperationException e) {
+      expected = "policy=EXCLUSIVE (fallback: COOPERATIVE not available in this build)";
+    }
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String out = run(List.of(ns1(), java, "-cp", System.getProperty("java.class.path"), InAppReaper.class.getName(), "app", "--", "true"));
+    assertEquals(expected, out.lines().filter(l -> l.startsWith("policy=")).findFirst().orElse(out));
+  }
+
+  private static String ns1() {
+    return bin.resolve("ns1").toString();
+  }
+
+  private static String field(String out, String name) {
+    Matcher m = Pattern.compile("\\b" + name + "=(\\S+)").matcher(out);
+    String last = null;
+    while (m.find()) last = m.group(1);
+    if (last == null) throw new AssertionError("no " + name + "= in: " + out);
+    return last;
+  }
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    int code = p.waitFor();
+    if (code != 0) throw new AssertionError(command + " exited " + code + ": " + out);
+    return out;
+  }
+}
