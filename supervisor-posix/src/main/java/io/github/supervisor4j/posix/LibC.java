@@ -73,5 +73,8 @@ public interface LibC {
   /** glibc 2.29 and later. */
   int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
 
+  /** glibc 2.35 and later: tcsetpgrp(fd, getpgrp()) in the child, with SIGTTOU still blocked. */
+  int posix_spawn_file_actions_addtcsetpgrp_np(Pointer actions, int fd);
+
   int posix_spawnp(@Out int[] pid, String file, Pointer actions, Pointer attr, Pointer argv, Pointer envp);
 }

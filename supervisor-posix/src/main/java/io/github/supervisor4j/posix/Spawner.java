@@ -44,6 +44,7 @@ final class Spawner {
 
   private static final Charset JNU = jnuCharset();
   private static volatile boolean closefromMissing;
+  private static volatile boolean tcsetpgrpActionMissing;
 
   private Spawner() {}
 
@@ -61,11 +62,13 @@ final class Spawner {
     try {
       setAttributes(attr, spec);
       setFileActions(actions, spec);
+      boolean parentHandsOverTerminal = takesTerminal(spec) && !addTcsetpgrp(actions, spec);
       Pointer argv = stringArray(spec.command(), keepAlive);
       Pointer envp = spec.environment().map(env -> stringArray(environmentStrings(env), keepAlive)).orElseGet(Spawner::environ);
       int[] pid = new int[1];
       int err = Os.LIBC.posix_spawnp(pid, spec.command().get(0), actions, attr, argv, envp);
       if (err != 0) throw spawnFailure(spec, err);
+      if (parentHandsOverTerminal) handOverTerminal(pid[0]);
       return pid[0];
     } finally {
       Os.LIBC.posix_spawn_file_actions_destroy(actions);
@@ -124,6 +127,50 @@ final class Spawner {
       return n > 0 && n < 65536 ? n : 0;
     } catch (NumberFormatException e) {
       return 0;
+    }
+  }
+
+  /**
+   * True if the child should become the terminal's foreground group: it asked to, it gets its
+   * own group (not a session: a new session has no controlling terminal), standard input is
+   * our controlling terminal, and we are in its foreground group. Unlike tini we never take
+   * the terminal from a shell that runs us in the background.
+   */
+  private static boolean takesTerminal(ChildSpec spec) {
+    if (!spec.foreground() || !spec.newProcessGroup() || spec.newSession()) return false;
+    if (Os.LIBC.isatty(0) != 1) return false;
+    int foreground = Os.LIBC.tcgetpgrp(0);
+    return foreground > 0 && foreground == Os.LIBC.getpgid(0);
+  }
+
+  /**
+   * Schedules tcsetpgrp(0, child's group) in the child, between its setpgid and its exec, as
+   * tini does after fork. Race-free: the child never runs in the background, where an
+   * interactive shell would stop itself with SIGTTIN before the parent could hand the
+   * terminal over. glibc blocks every signal in the child until the exec, so the child's
+   * tcsetpgrp from a background group raises no SIGTTOU (tty_check_change treats a blocked
+   * signal as ignored). Returns false on a glibc older than 2.35.
+   */
+  private static boolean addTcsetpgrp(Pointer actions, ChildSpec spec) {
+    if (tcsetpgrpActionMissing) return false;
+    try {
+      check(Os.LIBC.posix_spawn_file_actions_addtcsetpgrp_np(actions, 0), "posix_spawn_file_actions_addtcsetpgrp_np", spec);
+      return true;
+    } catch (UnsatisfiedLinkError e) {
+      tcsetpgrpActionMissing = true;
+      return false;
+    }
+  }
+
+  /**
+   * The fallback for glibc older than 2.35: the parent hands the terminal over right after
+   * the spawn. We are still in the foreground group, so this raises no SIGTTOU; but the child
+   * may already have found itself in the background. A failure is not fatal: the child then
+   * runs without the terminal's signals, as it would under a non-interactive parent.
+   */
+  private static void handOverTerminal(int pid) {
+    if (Os.LIBC.tcsetpgrp(0, pid) != 0) {
+      org.slf4j.LoggerFactory.getLogger(Spawner.class).debug("tcsetpgrp(0, {}) failed: {}", pid, Os.errnoName(Os.errno()));
     }
   }
 
