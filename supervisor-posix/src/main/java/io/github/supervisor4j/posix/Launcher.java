@@ -234,7 +234,9 @@ public final class Launcher {
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();
     String m = String.valueOf(root.getMessage());
     int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+    String line = nl < 0 ? m : m.substring(0, nl);
+    while (line.endsWith(".")) line = line.substring(0, line.length() - 1);
+    return line;
   }
 
   private static int print(String text) {

@@ -84,6 +84,12 @@ final class Spawner {
     // Every signal back to SIG_DFL: a SIG_IGN we inherited (nohup, a shell's background job)
     // must not reach the child. glibc skips SIGKILL and SIGSTOP itself.
     Os.LIBC.sigfillset(all);
+    // glibc's sigfillset leaves out its internal signals 32 and 33 (SIGCANCEL, SIGSETXID), and
+    // its posix_spawn child sets every signal that is not in this set but blocked to SIG_IGN
+    // (spawni.c), which survives the exec: the child would start with SigIgn 0x180000000.
+    // Setting their bits directly makes them SIG_DFL, as after fork and exec. sigset_t is an
+    // array of unsigned longs, signal n at bit n-1 (x86_64, aarch64).
+    all.putLong(0, all.getLong(0) | (1L << 31) | (1L << 32));
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
     if (spec.newSession()) {
       flags |= POSIX_SPAWN_SETSID;
