@@ -479,6 +479,49 @@ class LauncherTest {
     }
   }
 
+  // ---- the terminal --------------------------------------------------------------------
+
+  /** The launcher's (or tini's) command as one shell word list, for {@code script -c}. */
+  private static String shellWords(boolean tini, String... args) {
+    List<String> cmd = tini ? prependList(TINI, List.of(args)) : LauncherRun.launcherCommand(args);
+    return cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+  }
+
+  /**
+   * Under a real pseudo-terminal (util-linux {@code script}), Ctrl-C reaches the child because
+   * its process group is the terminal's foreground group, and an interactive shell child keeps
+   * reading the terminal (it would stop itself with SIGTTIN in the background). Compared with
+   * tini.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void ctrlCReachesAnInteractiveShellChildWhichThenExits130(boolean tini) throws Exception {
+    try (LauncherRun run = LauncherRun.start(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-i"), "/dev/null"),
+        Map.of("ENV", "/dev/null"), false)) {
+      // The terminal holds typed lines until the shell reads them.
+      run.stdin().write("echo started; sleep 30\n".getBytes(StandardCharsets.UTF_8));
+      run.stdin().flush();
+      run.awaitOut(l -> l.endsWith("started") && !l.contains("echo"));
+      run.stdin().write(3); // Ctrl-C: the terminal sends SIGINT to its foreground group
+      // Read by the shell only once sleep has died of SIGINT, so $? is sleep's status.
+      run.stdin().write("exit $?\n".getBytes(StandardCharsets.UTF_8));
+      run.stdin().flush();
+      assertEquals(130, run.exitCode(), run::toString);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void ctrlCEndsANonInteractiveChildWith130(boolean tini) throws Exception {
+    try (LauncherRun run = LauncherRun.start(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-c", "echo started; sleep 30"), "/dev/null"),
+        Map.of(), false)) {
+      run.awaitOut(l -> l.equals("started"));
+      run.stdin().write(3); // Ctrl-C
+      run.stdin().flush();
+      assertEquals(130, run.exitCode(), run::toString);
+    }
+  }
+
   // ---- jffi's native library -----------------------------------------------------------
 
   @Test
