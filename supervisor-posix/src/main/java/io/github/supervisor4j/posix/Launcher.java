@@ -216,6 +216,11 @@ public final class Launcher {
    * On failure prints one line that names the setting that fixes it.
    */
   private static boolean loadNativeLibrary() {
+    // jffi's default memory access goes through sun.misc.Unsafe, whose memory methods JDK 24+
+    // warns about on stderr at first use (JEP 471/498), four lines that only a command-line
+    // option (--sun-misc-unsafe-memory-access=allow) silences. jffi's JNI implementation does
+    // the same and the launcher makes few memory accesses, so use it everywhere.
+    if (System.getProperty("jffi.unsafe.disabled") == null) System.setProperty("jffi.unsafe.disabled", "true");
     JffiExtractDir.Choice choice = JffiExtractDir.choose();
     LauncherLog.trace("jffi native library: " + choice.reason);
     try {
