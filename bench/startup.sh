@@ -8,41 +8,45 @@ set -euo pipefail
 RUNS=${1:-21}
 JAR=${2:-$(ls "$(dirname "$0")"/../supervisor-posix/target/supervisor-posix-*-launcher.jar | head -1)}
 JAVA=${JAVA:-java}
-FAST="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto"
+FAST="-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto"
 CDS=${CDS:-/tmp/supervisor4j-launcher.jsa}
 
 # AppCDS archive of the classes the launcher loads (JDK 13+ -XX:ArchiveClassesAtExit).
-"$JAVA" -XX:ArchiveClassesAtExit="$CDS" $FAST -jar "$JAR" -s -- true 2>/dev/null || true
+"$JAVA" -XX:ArchiveClassesAtExit="$CDS" -Xlog:cds=off -Xlog:cds+dynamic=off $FAST -jar "$JAR" -s -- true 2>/dev/null || true
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-# bench NAME CMD... : median wall ms, median peak RSS KiB, median ms from launch to the
-# child's exec (the child is `date +%s%N`, where the command has a child).
+# bench NAME CMD... : median wall ms, median CPU (user+sys) ms, median peak RSS, median ms
+# from launch to the child's exec (the child is `date +%s%N`, where the command has one).
+# CPU time is the figure to trust on a loaded machine; wall time needs an idle one.
 bench() {
   local name=$1; shift
-  local walls=() rss=() execs=()
+  local walls=() rss=() execs=() cpus=()
   for ((i = 0; i < RUNS; i++)); do
     local t0 t1 out
     t0=$(date +%s%N)
-    out=$(/usr/bin/time -f 'RSS %M' "$@" 2>&1 >/tmp/bench.out) || true
+    out=$(/usr/bin/time -f 'RSS %M CPU %U %S' "$@" 2>&1 >/tmp/bench.out) || true
     t1=$(date +%s%N)
     walls+=($(( (t1 - t0) / 1000 )))
     rss+=($(echo "$out" | awk '/^RSS/ {print $2}'))
+    cpus+=($(echo "$out" | awk '/^RSS/ {printf "%d", ($4 + $5) * 1000}'))
     local child; child=$(grep -E '^[0-9]{19}$' /tmp/bench.out | head -1 || true)
     [[ -n $child ]] && execs+=($(( (child - t0) / 1000 )))
   done
-  local w r e
+  local w r e c
   w=$(printf '%s\n' "${walls[@]}" | median)
+  c=$(printf '%s\n' "${cpus[@]}" | median)
   r=$(printf '%s\n' "${rss[@]}" | median)
   e=-; [[ ${#execs[@]} -gt 0 ]] && e=$(printf '%s\n' "${execs[@]}" | median)
-  printf '%-44s wall %6.1f ms   RSS %6.1f MiB   child exec %s\n' "$name" "$(echo "$w/1000" | bc -l)" \
-    "$(echo "$r/1024" | bc -l)" "$( [[ $e == - ]] && echo - || printf '%.1f ms' "$(echo "$e/1000" | bc -l)")"
+  printf '%-52s wall %6.1f ms  cpu %4d ms  RSS %5.1f MiB  child exec %s\n' "$name" "$(echo "$w/1000" | bc -l)" \
+    "$c" "$(echo "$r/1024" | bc -l)" "$( [[ $e == - ]] && echo - || printf '%.1f ms' "$(echo "$e/1000" | bc -l)")"
 }
 
 echo "runs=$RUNS jar=$JAR java=$("$JAVA" -version 2>&1 | head -1) cores=$(nproc) load=$(cut -d' ' -f1 /proc/loadavg)"
 bench "tini -s -- date" tini -s -- date +%s%N
 bench "java -version" "$JAVA" -version
-bench "java $FAST -version" "$JAVA" $FAST -version
+bench "java \$FAST -version" "$JAVA" $FAST -version
 bench "launcher -s -- date (plain java -jar)" "$JAVA" -jar "$JAR" -s -- date +%s%N
 bench "launcher -s -- date (fast flags)" "$JAVA" $FAST -jar "$JAR" -s -- date +%s%N
 bench "launcher -s -- date (fast flags + AppCDS)" "$JAVA" $FAST -XX:SharedArchiveFile="$CDS" -jar "$JAR" -s -- date +%s%N
+bench "launcher -s -- date (fast flags + AppCDS + jnr asm)" "$JAVA" $FAST -Djnr.ffi.asm.enabled=true -XX:SharedArchiveFile="$CDS" -jar "$JAR" -s -- date +%s%N
