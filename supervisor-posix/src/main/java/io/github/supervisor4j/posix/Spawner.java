@@ -146,7 +146,11 @@ final class Spawner {
     if (!spec.foreground() || !spec.newProcessGroup() || spec.newSession()) return false;
     if (Os.LIBC.isatty(0) != 1) return false;
     int foreground = Os.LIBC.tcgetpgrp(0);
-    return foreground > 0 && foreground == Os.LIBC.getpgid(0);
+    int ours = Os.LIBC.getpgid(0);
+    boolean takes = foreground > 0 && foreground == ours;
+    org.slf4j.LoggerFactory.getLogger(Spawner.class).debug("stdin is a terminal whose foreground group is {}, ours is {}: {}",
+        foreground, ours, takes ? "the child's group takes it over" : "the child does not take it");
+    return takes;
   }
 
   /**

@@ -498,15 +498,19 @@ class LauncherTest {
   void ctrlCReachesAnInteractiveShellChildWhichThenExits130(boolean tini) throws Exception {
     try (LauncherRun run = LauncherRun.start(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-i"), "/dev/null"),
         Map.of("ENV", "/dev/null"), false)) {
-      // The terminal holds typed lines until the shell reads them.
-      run.stdin().write("echo started; sleep 30\n".getBytes(StandardCharsets.UTF_8));
+      // The terminal holds typed lines until the shell reads them. The job prints "started"
+      // itself, so by then the interactive shell has made it the terminal's foreground group
+      // (dash does that in the job's process before its exec); an `echo started; sleep 30`
+      // would race the shell's hand-over of the terminal to sleep.
+      run.stdin().write("sh -c 'echo started; exec sleep 30'\n".getBytes(StandardCharsets.UTF_8));
       run.stdin().flush();
       run.awaitOut(l -> l.endsWith("started") && !l.contains("echo"));
+      String before = processes();
       run.stdin().write(3); // Ctrl-C: the terminal sends SIGINT to its foreground group
       // Read by the shell only once sleep has died of SIGINT, so $? is sleep's status.
       run.stdin().write("exit $?\n".getBytes(StandardCharsets.UTF_8));
       run.stdin().flush();
-      assertEquals(130, run.exitCode(), run::toString);
+      assertEquals(130, run.exitCode(), () -> run + "\nprocesses before Ctrl-C:\n" + before);
     }
   }
 
@@ -520,6 +524,16 @@ class LauncherTest {
       run.stdin().flush();
       assertEquals(130, run.exitCode(), run::toString);
     }
+  }
+
+  /** pid, groups and terminal foreground group of the processes of a terminal test, for its failure message. */
+  private static String processes() throws Exception {
+    Process ps = new ProcessBuilder("ps", "-e", "-o", "pid,ppid,pgid,sid,tpgid,stat,args").start();
+    String all = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    ps.waitFor();
+    return java.util.Arrays.stream(all.split("\n"))
+        .filter(l -> l.contains("PID") || l.contains("script") || l.contains("sh -i") || l.contains("sleep 30") || l.contains("Launcher"))
+        .map(l -> l.length() > 160 ? l.substring(0, 160) : l).collect(Collectors.joining("\n"));
   }
 
   // ---- jffi's native library -----------------------------------------------------------
