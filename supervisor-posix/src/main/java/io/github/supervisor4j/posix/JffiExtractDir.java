@@ -1,9 +1,11 @@
 package io.github.supervisor4j.posix;
 
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.FileReader;
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,45 +48,50 @@ final class JffiExtractDir {
     if (System.getProperty(EXTRACT_DIR) != null) return new Choice(Optional.empty(), EXTRACT_DIR + " is set by the user");
     if (System.getProperty(BOOT_PATH) != null) return new Choice(Optional.empty(), BOOT_PATH + " is set by the user");
     List<Mount> mounts = Mount.read();
-    Path tmp = Paths.get(System.getProperty("java.io.tmpdir", "/tmp"));
+    File tmp = new File(System.getProperty("java.io.tmpdir", "/tmp"));
     Optional<String> problem = problem(tmp, mounts);
     if (problem.isEmpty()) return new Choice(Optional.empty(), "java.io.tmpdir " + tmp + " is usable");
-    for (Path candidate : candidates()) {
+    for (File candidate : candidates()) {
       if (problem(candidate, mounts).isEmpty()) {
         System.setProperty(EXTRACT_DIR, candidate.toString());
-        return new Choice(Optional.of(candidate), "java.io.tmpdir " + tmp + " " + problem.get() + ", so jffi unpacks into " + candidate);
+        return new Choice(Optional.of(candidate.toPath()), "java.io.tmpdir " + tmp + " " + problem.get() + ", so jffi unpacks into " + candidate);
       }
     }
     return new Choice(Optional.empty(), "java.io.tmpdir " + tmp + " " + problem.get() + " and no other writable, exec-able directory was found");
   }
 
   /** Places tried after java.io.tmpdir, most likely first. */
-  private static List<Path> candidates() {
-    List<Path> out = new ArrayList<>();
+  private static List<File> candidates() {
+    List<File> out = new ArrayList<>();
     String runtime = System.getenv("XDG_RUNTIME_DIR");
-    if (runtime != null && !runtime.isEmpty()) out.add(Paths.get(runtime));
-    out.add(Paths.get("/dev/shm"));
-    out.add(Paths.get("/run"));
-    out.add(Paths.get("/var/tmp"));
+    if (runtime != null && !runtime.isEmpty()) out.add(new File(runtime));
+    out.add(new File("/dev/shm"));
+    out.add(new File("/run"));
+    out.add(new File("/var/tmp"));
     String home = System.getProperty("user.home");
-    if (home != null && !home.isEmpty() && !home.equals("?")) out.add(Paths.get(home));
-    out.add(Paths.get(System.getProperty("user.dir", ".")));
+    if (home != null && !home.isEmpty() && !home.equals("?")) out.add(new File(home));
+    out.add(new File(System.getProperty("user.dir", ".")));
     return out;
   }
 
-  /** Why {@code dir} cannot hold a library to load, or empty if it can. */
-  static Optional<String> problem(Path dir, List<Mount> mounts) {
-    Path real;
+  /**
+   * Why {@code dir} cannot hold a library to load, or empty if it can. java.io rather than
+   * java.nio.file: this runs on every start, and NIO's file system classes cost start-up time.
+   */
+  static Optional<String> problem(File dir, List<Mount> mounts) {
+    File real;
     try {
-      real = dir.toRealPath();
+      real = dir.getCanonicalFile();
     } catch (IOException e) {
-      return Optional.of("does not exist");
+      return Optional.of("cannot be resolved: " + e.getMessage());
     }
-    if (!Files.isDirectory(real)) return Optional.of("is not a directory");
-    Optional<Mount> mount = Mount.of(real, mounts);
-    if (mount.isPresent() && mount.get().options.contains("ro")) return Optional.of("is on a read-only mount (" + mount.get().point + ")");
-    if (mount.isPresent() && mount.get().options.contains("noexec")) return Optional.of("is on a noexec mount (" + mount.get().point + ")");
-    if (!Files.isWritable(real)) return Optional.of("is not writable");
+    if (!real.exists()) return Optional.of("does not exist");
+    if (!real.isDirectory()) return Optional.of("is not a directory");
+    Mount mount = Mount.of(real.getPath(), mounts);
+    if (mount != null && mount.options.contains("ro")) return Optional.of("is on a read-only mount (" + mount.point + ")");
+    if (mount != null && mount.options.contains("noexec")) return Optional.of("is on a noexec mount (" + mount.point + ")");
+    // access(2) with W_OK, which also says EROFS for a read-only file system.
+    if (!real.canWrite()) return Optional.of("is not writable");
     return Optional.empty();
   }
 
@@ -100,8 +107,9 @@ final class JffiExtractDir {
 
     static List<Mount> read() {
       List<Mount> out = new ArrayList<>();
-      try {
-        for (String line : Files.readAllLines(Paths.get("/proc/self/mountinfo"))) {
+      try (BufferedReader r = new BufferedReader(new FileReader("/proc/self/mountinfo", StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = r.readLine()) != null) {
           String[] f = line.split(" ");
           if (f.length > 5) out.add(new Mount(unescape(f[4]), List.of(f[5].split(","))));
         }
@@ -111,14 +119,17 @@ final class JffiExtractDir {
       return out;
     }
 
-    /** The mount that holds {@code path}: the longest mount point above it, the last listed on a tie (it covers the earlier). */
-    static Optional<Mount> of(Path path, List<Mount> mounts) {
+    /**
+     * The mount that holds the canonical {@code path}: the longest mount point above it, the
+     * last listed on a tie (a later mount covers an earlier one on the same point). Null if none.
+     */
+    static Mount of(String path, List<Mount> mounts) {
       Mount best = null;
       for (Mount m : mounts) {
-        Path point = Paths.get(m.point);
-        if (path.startsWith(point) && (best == null || point.getNameCount() >= Paths.get(best.point).getNameCount())) best = m;
+        boolean above = m.point.equals("/") || path.equals(m.point) || path.startsWith(m.point + "/");
+        if (above && (best == null || m.point.length() >= best.point.length())) best = m;
       }
-      return Optional.ofNullable(best);
+      return best;
     }
 
     /** mountinfo escapes space, tab, newline and backslash as octal. */

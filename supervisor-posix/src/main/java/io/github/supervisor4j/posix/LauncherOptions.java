@@ -174,6 +174,15 @@ final class LauncherOptions {
     return i + 1;
   }
 
+  /** Plain loops instead of streams and lambdas: each lambda costs start-up time (see docs/launcher.md). */
+  private static boolean isDigits(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      if (ch < '0' || ch > '9') return false;
+    }
+    return true;
+  }
+
   private static void noValue(String name, String inline) throws UsageException {
     if (inline != null) throw new UsageException("option " + name + " takes no value, but got: " + inline);
   }
@@ -195,7 +204,7 @@ final class LauncherOptions {
 
   /** tini's {@code -e}: a decimal exit code from 0 to 255 ({@code "Not a valid option for -e: 300"}). */
   private static int parseExitCode(String name, String value) throws UsageException {
-    if (!value.isEmpty() && value.length() <= 3 && value.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+    if (!value.isEmpty() && value.length() <= 3 && isDigits(value)) {
       int code = Integer.parseInt(value);
       if (code <= 255) return code;
     }
@@ -253,7 +262,7 @@ final class LauncherOptions {
     }
     if (v != null) {
       String t = v.trim();
-      if (t.isEmpty() || t.length() > 2 || !t.chars().allMatch(ch -> ch >= '0' && ch <= '9')) {
+      if (t.isEmpty() || t.length() > 2 || !isDigits(t)) {
         throw new UsageException("not a valid value for " + name + ": " + v + " (0 fatal only, 1 warnings, 2 info, 3 debug, 4 trace)");
       }
       verbosity = Integer.parseInt(t);

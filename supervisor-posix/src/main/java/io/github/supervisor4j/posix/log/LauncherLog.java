@@ -17,10 +17,25 @@ public final class LauncherLog {
   public static final int TRACE = 4;
 
   private static volatile int verbosity = WARN;
-  private static final String PREFIX_END = " supervisor4j (" + ProcessHandle.current().pid() + ")] ";
+  private static final String PREFIX_END = " supervisor4j (" + pid() + ")] ";
   private static final PrintStream out = System.err;
 
   private LauncherLog() {}
+
+  /**
+   * This process's pid from /proc/self, which costs nothing; ProcessHandle.current() would
+   * initialise the JDK's process-reaper machinery (about 30 classes) on the launcher's
+   * start-up path.
+   */
+  private static String pid() {
+    try {
+      String name = new java.io.File("/proc/self").getCanonicalFile().getName();
+      if (!name.isEmpty() && Character.isDigit(name.charAt(0))) return name;
+    } catch (java.io.IOException | SecurityException e) {
+      // fall through
+    }
+    return Long.toString(ProcessHandle.current().pid());
+  }
 
   /** Sets the verbosity, 0 to 4; higher values mean trace. */
   public static void setVerbosity(int level) {

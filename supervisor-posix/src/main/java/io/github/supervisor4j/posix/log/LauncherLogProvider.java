@@ -26,7 +26,13 @@ public final class LauncherLogProvider implements SLF4JServiceProvider {
 
     @Override
     public Logger getLogger(String name) {
-      return made.computeIfAbsent(name, LauncherLogger::new);
+      Logger logger = made.get(name);
+      if (logger == null) {
+        Logger fresh = new LauncherLogger(name);
+        logger = made.putIfAbsent(name, fresh);
+        if (logger == null) logger = fresh;
+      }
+      return logger;
     }
   };
 
