@@ -156,9 +156,11 @@ class LauncherTest {
   }
 
   @Test
-  void holdsASignalReceivedBeforeTheChildExistsAndDeliversItOnce() throws Exception {
-    // The child checks that nothing was lost: the launcher was signalled before it spawned
-    // (while jnr loads), and the child must die of that SIGUSR1.
+  void loosesNoSignalSentWhileStartingUp() throws Exception {
+    // "reaper started" is logged after the handlers are installed and just before the spawn,
+    // so the signal lands around the spawn: held and delivered once the child exists, or
+    // forwarded at once. Either way the child must die of it. (Which of the two happened
+    // depends on timing; the holding itself is the forwarder's, and not forced here.)
     try (LauncherRun run = LauncherRun.launcher("-s", "-vv", "--", "sleep", "30")) {
       run.awaitErr(l -> l.contains("reaper started"));
       run.signal(Signal.SIGUSR1);
