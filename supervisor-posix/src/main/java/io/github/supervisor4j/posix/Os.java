@@ -43,10 +43,27 @@ final class Os {
   /** Same number on x86_64 and aarch64: new syscalls share one table since 5.x. */
   private static final int SYS_PIDFD_OPEN = 434;
 
-  static final LibC LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
-  static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  /**
+   * The binding. By default {@link JffiLibC}, which calls libc through jffi without jnr-ffi's
+   * LibraryLoader (faster to start; see its comment); {@code -Dsupervisor4j.libc=jnr} selects
+   * jnr-ffi's own binding of the same interface.
+   */
+  static final LibC LIBC = "jnr".equals(System.getProperty("supervisor4j.libc"))
+      ? LibraryLoader.create(LibC.class).failImmediately().load("c")
+      : JffiLibC.load(jnuCharset());
+  static final Runtime RUNTIME = Runtime.getSystemRuntime();
 
   private Os() {}
+
+  /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
+  static java.nio.charset.Charset jnuCharset() {
+    String name = System.getProperty("sun.jnu.encoding");
+    try {
+      return name != null ? java.nio.charset.Charset.forName(name) : java.nio.charset.Charset.defaultCharset();
+    } catch (RuntimeException e) {
+      return java.nio.charset.Charset.defaultCharset();
+    }
+  }
 
   static int errno() {
     return LastError.getLastError(RUNTIME);

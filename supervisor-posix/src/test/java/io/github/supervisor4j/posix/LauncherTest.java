@@ -156,7 +156,7 @@ class LauncherTest {
   }
 
   @Test
-  void loosesNoSignalSentWhileStartingUp() throws Exception {
+  void losesNoSignalSentWhileStartingUp() throws Exception {
     // "reaper started" is logged after the handlers are installed and just before the spawn,
     // so the signal lands around the spawn: held and delivered once the child exists, or
     // forwarded at once. Either way the child must die of it. (Which of the two happened
