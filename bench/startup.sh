@@ -14,6 +14,11 @@ CDS=${CDS:-/tmp/supervisor4j-launcher.jsa}
 # AppCDS archive of the classes the launcher loads (JDK 13+ -XX:ArchiveClassesAtExit).
 "$JAVA" -XX:ArchiveClassesAtExit="$CDS" -Xlog:cds=off -Xlog:cds+dynamic=off $FAST -jar "$JAR" -s -- true 2>/dev/null || true
 
+# jffi's stub unpacked once, as an image build would do it (docs/launcher.md).
+JFFI_DIR=$(mktemp -d)
+unzip -q -j -o "$JAR" "jni/$(uname -m | sed 's/arm64/aarch64/')-Linux/libjffi-1.2.so" -d "$JFFI_DIR"
+trap 'rm -rf "$JFFI_DIR"' EXIT
+
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # bench NAME CMD... : median wall ms, median CPU (user+sys) ms, median peak RSS, median ms
@@ -49,4 +54,5 @@ bench "java \$FAST -version" "$JAVA" $FAST -version
 bench "launcher -s -- date (plain java -jar)" "$JAVA" -jar "$JAR" -s -- date +%s%N
 bench "launcher -s -- date (fast flags)" "$JAVA" $FAST -jar "$JAR" -s -- date +%s%N
 bench "launcher -s -- date (fast flags + AppCDS)" "$JAVA" $FAST -XX:SharedArchiveFile="$CDS" -jar "$JAR" -s -- date +%s%N
-bench "launcher -s -- date (fast flags + AppCDS + jnr asm)" "$JAVA" $FAST -Djnr.ffi.asm.enabled=true -XX:SharedArchiveFile="$CDS" -jar "$JAR" -s -- date +%s%N
+bench "launcher -s -- date (fast flags + AppCDS, jnr-ffi LibC)" "$JAVA" $FAST -Dsupervisor4j.libc=jnr -XX:SharedArchiveFile="$CDS" -jar "$JAR" -s -- date +%s%N
+bench "launcher -s -- date (fast + AppCDS + jffi.boot.library.path)" "$JAVA" $FAST -XX:SharedArchiveFile="$CDS" -Djffi.boot.library.path="$JFFI_DIR" -jar "$JAR" -s -- date +%s%N
