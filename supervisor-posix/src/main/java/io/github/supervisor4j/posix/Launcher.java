@@ -71,6 +71,11 @@ public final class Launcher {
     } catch (SupervisorException e) {
       LauncherLog.fatal(e.getMessage());
       return EXIT_FAILURE;
+    } catch (RuntimeException | LinkageError e) {
+      // A bug or an unexpected platform: still one line, the stack trace only at -vvv (trace).
+      LauncherLog.fatal("unexpected failure: " + e);
+      if (LauncherLog.enabled(LauncherLog.TRACE)) e.printStackTrace();
+      return EXIT_FAILURE;
     }
   }
 

@@ -512,29 +512,44 @@ class LauncherTest {
       // Read by the shell only once sleep has died of SIGINT, so $? is sleep's status.
       run.stdin().write("exit $?\n".getBytes(StandardCharsets.UTF_8));
       run.stdin().flush();
-      assertEquals(130, run.exitCode(), () -> run + "\nprocesses before Ctrl-C:\n" + before);
+      assertEquals(130, run.exitCode(), () -> run + "\nprocesses before Ctrl-C:\n" + before + "\nnow:\n" + processes());
     }
   }
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void ctrlCEndsANonInteractiveChildWith130(boolean tini) throws Exception {
-    try (LauncherRun run = LauncherRun.start(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-c", "echo started; sleep 30"), "/dev/null"),
+    try (LauncherRun run = LauncherRun.start(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-c", "echo started $$; sleep 30"), "/dev/null"),
         Map.of(), false)) {
-      run.awaitOut(l -> l.equals("started"));
+      int child = Integer.parseInt(run.awaitOut(l -> l.startsWith("started ")).substring(8));
+      awaitForegroundGroup(child);
+      String before = processes();
       run.stdin().write(3); // Ctrl-C
       run.stdin().flush();
-      assertEquals(130, run.exitCode(), run::toString);
+      assertEquals(130, run.exitCode(), () -> run + "\nprocesses before Ctrl-C:\n" + before + "\nnow:\n" + processes());
     }
+  }
+
+  /** Waits until {@code pid}'s process group is the foreground group of its terminal (/proc/pid/stat: pgrp, tpgid). */
+  private static void awaitForegroundGroup(int pid) throws Exception {
+    long deadline = System.nanoTime() + LauncherRun.TIMEOUT.toNanos();
+    String stat = "";
+    while (System.nanoTime() < deadline) {
+      stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      if (f[2].equals(f[5])) return; // pgrp == tpgid (fields 5 and 8)
+      Thread.sleep(5);
+    }
+    throw new AssertionError("process " + pid + " never became the terminal's foreground group: " + stat + "\n" + processes());
   }
 
   /** pid, groups and terminal foreground group of the processes of a terminal test, for its failure message. */
   private static String processes() throws Exception {
-    Process ps = new ProcessBuilder("ps", "-e", "-o", "pid,ppid,pgid,sid,tpgid,stat,args").start();
+    Process ps = new ProcessBuilder("ps", "-e", "-o", "pid,ppid,pgid,sid,tpgid,stat,wchan:14,args").start();
     String all = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     ps.waitFor();
     return java.util.Arrays.stream(all.split("\n"))
-        .filter(l -> l.contains("PID") || l.contains("script") || l.contains("sh -i") || l.contains("sleep 30") || l.contains("Launcher"))
+        .filter(l -> l.contains("PID") || l.contains("script") || l.contains("sh -i") || l.contains("sleep 30") || l.contains("Launcher") || l.contains("started"))
         .map(l -> l.length() > 160 ? l.substring(0, 160) : l).collect(Collectors.joining("\n"));
   }
 
