@@ -472,10 +472,21 @@ class LauncherTest {
       run.stdin().write("die\n".getBytes(StandardCharsets.UTF_8));
       run.stdin().flush();
       run.awaitOut(l -> l.equals("USR1"));
+      // The launcher, adopted by PID 1 (inner.sh may still be listed there as a zombie).
       long init = run.launcherPid();
-      String adopted = "";
-      while (adopted.isEmpty()) adopted = Files.readString(Paths.get("/proc/" + init + "/task/" + init + "/children")).trim();
-      Os.kill(Integer.parseInt(adopted.split(" ")[0]), Signal.SIGTERM.number());
+      int launcher = 0;
+      while (launcher == 0) {
+        for (String pid : Files.readString(Paths.get("/proc/" + init + "/task/" + init + "/children")).trim().split(" ")) {
+          try {
+            if (!pid.isEmpty() && Files.readString(Paths.get("/proc/" + pid + "/cmdline")).contains(Launcher.class.getName())) {
+              launcher = Integer.parseInt(pid);
+            }
+          } catch (java.nio.file.NoSuchFileException e) {
+            // inner.sh, reaped meanwhile
+          }
+        }
+      }
+      Os.kill(launcher, Signal.SIGTERM.number());
       run.awaitOut(l -> l.equals("TERM"));
       run.awaitErr(l -> l.contains("main child ") && l.endsWith(" exited 0"));
     }
@@ -544,13 +555,17 @@ class LauncherTest {
   }
 
   /** pid, groups and terminal foreground group of the processes of a terminal test, for its failure message. */
-  private static String processes() throws Exception {
-    Process ps = new ProcessBuilder("ps", "-e", "-o", "pid,ppid,pgid,sid,tpgid,stat,wchan:14,args").start();
-    String all = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    ps.waitFor();
-    return java.util.Arrays.stream(all.split("\n"))
-        .filter(l -> l.contains("PID") || l.contains("script") || l.contains("sh -i") || l.contains("sleep 30") || l.contains("Launcher") || l.contains("started"))
-        .map(l -> l.length() > 160 ? l.substring(0, 160) : l).collect(Collectors.joining("\n"));
+  private static String processes() {
+    try {
+      Process ps = new ProcessBuilder("ps", "-e", "-o", "pid,ppid,pgid,sid,tpgid,stat,wchan:14,args").start();
+      String all = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      ps.waitFor();
+      return java.util.Arrays.stream(all.split("\n"))
+          .filter(l -> l.contains("PID") || l.contains("script") || l.contains("sh -i") || l.contains("sleep 30") || l.contains("Launcher") || l.contains("started"))
+          .map(l -> l.length() > 160 ? l.substring(0, 160) : l).collect(Collectors.joining("\n"));
+    } catch (Exception e) {
+      return "(ps failed: " + e + ")";
+    }
   }
 
   // ---- jffi's native library -----------------------------------------------------------
