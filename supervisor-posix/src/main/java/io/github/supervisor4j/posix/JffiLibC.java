@@ -26,12 +26,13 @@ import jnr.ffi.Pointer;
  * and types: this is only another way to bind it.
  *
  * <p>Each call keeps jnr-ffi's conventions: a {@link Pointer} argument passes its address, an
- * {@code int[]} argument is an {@code @Out} int, a String is passed as a NUL-terminated copy
+ * {@code int[]} argument is copied in and out, a String is passed as a NUL-terminated copy
  * in the JDK's file-name charset, errno is saved for {@link Os#errno()} (jffi's
  * {@code LastError}, which jnr-ffi reads too), and a function missing from this C library
  * throws {@link UnsatisfiedLinkError} when called, as jnr-ffi does. A method this class does
- * not know yet (added to {@code LibC} later) goes to a jnr-ffi binding loaded on first use,
- * so extending {@code LibC} needs no change here to work.
+ * not know yet (added to {@code LibC} later), or with a type it does not pass (a struct, a
+ * returned pointer), goes to a jnr-ffi binding loaded on first use, so extending {@code LibC}
+ * needs no change here to work; adding its name to the table below makes it fast.
  *
  * <p>Thread-safe: it holds only immutable call contexts and addresses.
  */
@@ -104,10 +105,26 @@ final class JffiLibC implements InvocationHandler {
     return (LibC) Proxy.newProxyInstance(LibC.class.getClassLoader(), new Class<?>[] {LibC.class}, new JffiLibC(charset));
   }
 
+  /** Whether this class can make the call itself; anything else goes to jnr-ffi. */
+  private final Map<Method, Boolean> direct = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private boolean isDirect(Method method) {
+    Boolean known = direct.get(method);
+    if (known != null) return known;
+    boolean ok = method.getDeclaringClass() == LibC.class && functions.containsKey(method.getName()) && method.getParameterCount() <= 6;
+    Class<?> r = method.getReturnType();
+    ok &= r == int.class || r == long.class || r == void.class;
+    for (Class<?> t : method.getParameterTypes()) {
+      ok &= t == int.class || t == long.class || t == short.class || t == Pointer.class || t == int[].class || t == String.class;
+    }
+    direct.put(method, ok);
+    return ok;
+  }
+
   @Override
   public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+    if (!isDirect(method)) return viaJnr(method, args);
     Function f = functions.get(method.getName());
-    if (f == null || method.getDeclaringClass() != LibC.class || method.getParameterCount() > 6) return viaJnr(method, args);
     if (f.address == 0) throw new UnsatisfiedLinkError("function " + f.name + " not found in the C library");
     int n = args == null ? 0 : args.length;
     long[] a = new long[6];
@@ -120,7 +137,7 @@ final class JffiLibC implements InvocationHandler {
         else if (v instanceof Short) a[k] = (Short) v;
         else if (v instanceof Pointer) a[k] = ((Pointer) v).address();
         else if (v == null) a[k] = 0;
-        else if (v instanceof int[]) a[k] = temporary[k] = MEMORY.allocateMemory(4L * ((int[]) v).length, true);
+        else if (v instanceof int[]) a[k] = temporary[k] = intArray((int[]) v);
         else if (v instanceof String) a[k] = temporary[k] = cString((String) v);
         else throw new IllegalArgumentException(f.name + ": cannot pass " + v.getClass().getName());
       }
@@ -134,8 +151,7 @@ final class JffiLibC implements InvocationHandler {
       Class<?> type = method.getReturnType();
       if (type == int.class) return (int) result;
       if (type == long.class) return result;
-      if (type == void.class) return null;
-      throw new IllegalStateException(f.name + ": unsupported return type " + type);
+      return null; // void; isDirect admits nothing else
     } finally {
       for (long t : temporary) {
         if (t != 0) MEMORY.freeMemory(t);
@@ -153,6 +169,13 @@ final class JffiLibC implements InvocationHandler {
       case 5: return INVOKER.invokeL5(f.context, f.address, a[0], a[1], a[2], a[3], a[4]);
       default: return INVOKER.invokeL6(f.context, f.address, a[0], a[1], a[2], a[3], a[4], a[5]);
     }
+  }
+
+  /** An int array in and out, as jnr-ffi passes one without {@code @In}/{@code @Out}. */
+  private static long intArray(int[] values) {
+    long address = MEMORY.allocateMemory(Math.max(4L, 4L * values.length), true);
+    for (int j = 0; j < values.length; j++) MEMORY.putInt(address + 4L * j, values[j]);
+    return address;
   }
 
   private long cString(String s) {
