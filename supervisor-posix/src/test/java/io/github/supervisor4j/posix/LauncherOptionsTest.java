@@ -98,6 +98,14 @@ class LauncherOptionsTest {
   }
 
   @Test
+  void printsHelpVersionOrLicenceWithoutLookingFurther() throws Exception {
+    assertEquals(Action.HELP, LauncherOptions.parse(new String[] {"-h"}, Map.of()).action);
+    assertEquals(Action.HELP, LauncherOptions.parse(new String[] {"-s", "--help", "--bogus"}, Map.of()).action);
+    assertEquals(Action.LICENSE, LauncherOptions.parse(new String[] {"-l"}, Map.of("SUPERVISOR_VERBOSITY", "loud")).action);
+    assertEquals(Action.VERSION, LauncherOptions.parse(new String[] {"--version"}, Map.of()).action);
+  }
+
+  @Test
   void runsPauseModeWithNoCommandOrWithPause() throws Exception {
     assertEquals(Action.PAUSE, LauncherOptions.parse(new String[] {}, Map.of()).action);
     assertEquals(Action.PAUSE, LauncherOptions.parse(new String[] {"-s", "-v"}, Map.of()).action);

@@ -180,6 +180,15 @@ class LauncherTest {
     assertEquals(code, tini(prepend("-s", cmd)));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"exit 0", "exit 3", "exit 255", "kill -TERM $$", "kill -KILL $$"})
+  void exitsWithTheChildsStatusAsPid1(String script) throws Exception {
+    int expected = script.startsWith("exit") ? Integer.parseInt(script.substring(5)) : script.contains("TERM") ? 143 : 137;
+    try (LauncherRun run = Where.PID1.launcher("--", "sh", "-c", script)) {
+      assertEquals(expected, run.exitCode(), run::toString);
+    }
+  }
+
   @Test
   void passesEveryExitCodeThroughTheStatusDecoding() {
     // One JVM per code would take minutes; the launcher's code is WaitStatus.decode(raw).shellCode()
