@@ -3,7 +3,6 @@ package io.github.supervisor4j.posix;
 import io.github.supervisor4j.ChildSpec;
 import io.github.supervisor4j.SpawnException;
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.nio.charset.Charset;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -54,17 +52,22 @@ final class Spawner {
    * @throws SpawnException naming the command: 127 if not found, 126 if not executable
    */
   static int spawn(ChildSpec spec) {
-    List<Object> keepAlive = new ArrayList<>();
-    Pointer attr = Memory.allocateDirect(Os.RUNTIME, ATTR_SIZE);
-    Pointer actions = Memory.allocateDirect(Os.RUNTIME, ACTIONS_SIZE);
+    try (Os.Arena arena = new Os.Arena()) {
+      return spawn(spec, arena);
+    }
+  }
+
+  private static int spawn(ChildSpec spec, Os.Arena arena) {
+    Pointer attr = arena.allocate(ATTR_SIZE);
+    Pointer actions = arena.allocate(ACTIONS_SIZE);
     check(Os.LIBC.posix_spawnattr_init(attr), "posix_spawnattr_init", spec);
     check(Os.LIBC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init", spec);
     try {
-      setAttributes(attr, spec);
+      setAttributes(attr, spec, arena);
       setFileActions(actions, spec);
       boolean parentHandsOverTerminal = takesTerminal(spec) && !addTcsetpgrp(actions, spec);
-      Pointer argv = stringArray(spec.command(), keepAlive);
-      Pointer envp = spec.environment().map(env -> stringArray(environmentStrings(env), keepAlive)).orElseGet(Spawner::environ);
+      Pointer argv = stringArray(spec.command(), arena);
+      Pointer envp = spec.environment().isPresent() ? stringArray(environmentStrings(spec.environment().get()), arena) : environ();
       int[] pid = new int[1];
       int err = Os.LIBC.posix_spawnp(pid, spec.command().get(0), actions, attr, argv, envp);
       if (err != 0) throw spawnFailure(spec, err);
@@ -73,13 +76,12 @@ final class Spawner {
     } finally {
       Os.LIBC.posix_spawn_file_actions_destroy(actions);
       Os.LIBC.posix_spawnattr_destroy(attr);
-      Reference.reachabilityFence(keepAlive);
     }
   }
 
-  private static void setAttributes(Pointer attr, ChildSpec spec) {
-    Pointer empty = Memory.allocateDirect(Os.RUNTIME, SIGSET_SIZE);
-    Pointer all = Memory.allocateDirect(Os.RUNTIME, SIGSET_SIZE);
+  private static void setAttributes(Pointer attr, ChildSpec spec, Os.Arena arena) {
+    Pointer empty = arena.allocate(SIGSET_SIZE);
+    Pointer all = arena.allocate(SIGSET_SIZE);
     Os.LIBC.sigemptyset(empty);
     // Every signal back to SIG_DFL: a SIG_IGN we inherited (nohup, a shell's background job)
     // must not reach the child. glibc skips SIGKILL and SIGSTOP itself.
@@ -218,16 +220,13 @@ final class Spawner {
     return Os.RUNTIME.getMemoryManager().newPointer(address).getPointer(0);
   }
 
-  private static Pointer stringArray(List<String> strings, List<Object> keepAlive) {
+  private static Pointer stringArray(List<String> strings, Os.Arena arena) {
     int ptrSize = Os.RUNTIME.addressSize();
-    Pointer array = Memory.allocateDirect(Os.RUNTIME, (strings.size() + 1) * ptrSize);
-    keepAlive.add(array);
+    Pointer array = arena.allocate((long) (strings.size() + 1) * ptrSize);
     for (int i = 0; i < strings.size(); i++) {
       byte[] bytes = strings.get(i).getBytes(JNU);
-      Pointer s = Memory.allocateDirect(Os.RUNTIME, bytes.length + 1);
+      Pointer s = arena.allocate(bytes.length + 1); // zeroed: the NUL is there
       s.put(0, bytes, 0, bytes.length);
-      s.putByte(bytes.length, (byte) 0);
-      keepAlive.add(s);
       array.putPointer((long) i * ptrSize, s);
     }
     array.putAddress((long) strings.size() * ptrSize, 0L);
