@@ -40,7 +40,7 @@ final class Spawner {
   private static final int ACTIONS_SIZE = 256;
   private static final int SIGSET_SIZE = 128;
 
-  private static final Charset JNU = jnuCharset();
+  private static final Charset JNU = Os.jnuCharset();
   private static volatile boolean closefromMissing;
   private static volatile boolean tcsetpgrpActionMissing;
 
@@ -252,15 +252,5 @@ final class Spawner {
 
   private static void check(int err, String call, ChildSpec spec) {
     if (err != 0) throw new SpawnException(call + " failed for " + spec.command().get(0) + ": " + Os.errnoName(err) + " (" + Os.errnoText(err) + ")", 1);
-  }
-
-  /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
-  private static Charset jnuCharset() {
-    String name = System.getProperty("sun.jnu.encoding");
-    try {
-      return name != null ? Charset.forName(name) : Charset.defaultCharset();
-    } catch (RuntimeException e) {
-      return Charset.defaultCharset();
-    }
   }
 }
