@@ -31,15 +31,22 @@ public final class ChildSpec {
   private final boolean newProcessGroup;
   private final boolean newSession;
   private final SortedSet<Integer> passedFds;
+  private final boolean foreground;
 
   private ChildSpec(List<String> command, Path directory, Map<String, String> environment,
       boolean newProcessGroup, boolean newSession, SortedSet<Integer> passedFds) {
+    this(command, directory, environment, newProcessGroup, newSession, passedFds, false);
+  }
+
+  private ChildSpec(List<String> command, Path directory, Map<String, String> environment,
+      boolean newProcessGroup, boolean newSession, SortedSet<Integer> passedFds, boolean foreground) {
     this.command = command;
     this.directory = directory;
     this.environment = environment;
     this.newProcessGroup = newProcessGroup;
     this.newSession = newSession;
     this.passedFds = passedFds;
+    this.foreground = foreground;
   }
 
   /**
@@ -66,7 +73,7 @@ public final class ChildSpec {
   /** Runs the child in {@code directory} instead of the current one. */
   public ChildSpec withDirectory(Path directory) {
     return new ChildSpec(command, Objects.requireNonNull(directory, "directory == null"), environment,
-        newProcessGroup, newSession, passedFds);
+        newProcessGroup, newSession, passedFds, foreground);
   }
 
   /** Gives the child exactly this environment instead of this process's own. */
@@ -76,17 +83,29 @@ public final class ChildSpec {
       if (k.isEmpty() || k.indexOf('=') >= 0) throw new IllegalArgumentException("bad environment name: " + k);
       copy.put(k, Objects.requireNonNull(v, "environment value == null for " + k));
     });
-    return new ChildSpec(command, directory, Collections.unmodifiableMap(copy), newProcessGroup, newSession, passedFds);
+    return new ChildSpec(command, directory, Collections.unmodifiableMap(copy), newProcessGroup, newSession, passedFds, foreground);
   }
 
   /** Puts the child in a new process group whose id is its pid (setpgid(0, 0)). */
   public ChildSpec withNewProcessGroup(boolean newProcessGroup) {
-    return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds);
+    return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds, foreground);
+  }
+
+  /**
+   * Makes the child's new process group the foreground group of the terminal on standard
+   * input, as tini does, so that Ctrl-C and Ctrl-Z reach the child. It applies only with
+   * {@link #withNewProcessGroup}, and only when standard input is this process's controlling
+   * terminal and this process is in its foreground group; otherwise it is ignored. The
+   * hand-over happens in the child before it executes (glibc 2.35's
+   * posix_spawn_file_actions_addtcsetpgrp_np), so the child never starts in the background.
+   */
+  public ChildSpec withForeground(boolean foreground) {
+    return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds, foreground);
   }
 
   /** Starts the child in a new session (setsid), as dumb-init does by default. Implies a new group. */
   public ChildSpec withNewSession(boolean newSession) {
-    return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds);
+    return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds, foreground);
   }
 
   /**
@@ -102,7 +121,7 @@ public final class ChildSpec {
       set.add(fd);
     }
     return new ChildSpec(command, directory, environment, newProcessGroup, newSession,
-        Collections.unmodifiableSortedSet(set));
+        Collections.unmodifiableSortedSet(set), foreground);
   }
 
   public List<String> command() {
@@ -124,6 +143,11 @@ public final class ChildSpec {
 
   public boolean newSession() {
     return newSession;
+  }
+
+  /** True if the child's group is to become the terminal's foreground group; see {@link #withForeground}. */
+  public boolean foreground() {
+    return foreground;
   }
 
   /** Descriptors named by {@link #withPassedFds}, ascending. */

@@ -11,7 +11,9 @@ import jnr.ffi.annotations.Variadic;
  * <p>We bind libc ourselves with jnr-ffi instead of going through jnr-posix's facade: the
  * facade lacks waitid, prctl, pidfds and the posix_spawn attribute calls, and loading it costs
  * about 300 ms and 97 MiB against 150 ms and 56 MiB for this interface (measured with
- * {@code /usr/bin/time java ...} on JDK 17, first call of each).
+ * {@code /usr/bin/time java ...} on JDK 17, first call of each). {@link Os} binds it through
+ * {@link JffiLibC} (jffi's invoker, without jnr-ffi's LibraryLoader) unless
+ * {@code -Dsupervisor4j.libc=jnr}.
  */
 public interface LibC {
   int getpid();
@@ -76,6 +78,9 @@ public interface LibC {
 
   /** glibc 2.29 and later. */
   int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
+
+  /** glibc 2.35 and later: tcsetpgrp(fd, getpgrp()) in the child, with SIGTTOU still blocked. */
+  int posix_spawn_file_actions_addtcsetpgrp_np(Pointer actions, int fd);
 
   int posix_spawnp(@Out int[] pid, String file, Pointer actions, Pointer attr, Pointer argv, Pointer envp);
 }

@@ -5,7 +5,6 @@ import io.github.supervisor4j.SystemCallException;
 import jnr.constants.platform.Errno;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
@@ -50,10 +49,27 @@ final class Os {
   /** wait4(2), which glibc's waitpid calls: what a JDK "process reaper" thread blocks in. */
   static final int SYS_WAIT4 = AARCH64 ? 260 : 61;
 
-  static final LibC LIBC = LibraryLoader.create(LibC.class).failImmediately().load("c");
-  static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+  /**
+   * The binding. By default {@link JffiLibC}, which calls libc through jffi without jnr-ffi's
+   * LibraryLoader (faster to start; see its comment); {@code -Dsupervisor4j.libc=jnr} selects
+   * jnr-ffi's own binding of the same interface.
+   */
+  static final LibC LIBC = "jnr".equals(System.getProperty("supervisor4j.libc"))
+      ? LibraryLoader.create(LibC.class).failImmediately().load("c")
+      : JffiLibC.load(jnuCharset());
+  static final Runtime RUNTIME = Runtime.getSystemRuntime();
 
   private Os() {}
+
+  /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
+  static java.nio.charset.Charset jnuCharset() {
+    String name = System.getProperty("sun.jnu.encoding");
+    try {
+      return name != null ? java.nio.charset.Charset.forName(name) : java.nio.charset.Charset.defaultCharset();
+    } catch (RuntimeException e) {
+      return java.nio.charset.Charset.defaultCharset();
+    }
+  }
 
   static int errno() {
     return LastError.getLastError(RUNTIME);
@@ -127,11 +143,13 @@ final class Os {
   }
 
   static boolean isChildSubreaper() {
-    Pointer out = Memory.allocateDirect(RUNTIME, 4);
-    if (LIBC.prctl(PR_GET_CHILD_SUBREAPER, out.address(), 0, 0, 0) != 0) {
-      throw failure("prctl(PR_GET_CHILD_SUBREAPER)", errno(), getpid());
+    try (Arena arena = new Arena()) {
+      Pointer out = arena.allocate(4);
+      if (LIBC.prctl(PR_GET_CHILD_SUBREAPER, out.address(), 0, 0, 0) != 0) {
+        throw failure("prctl(PR_GET_CHILD_SUBREAPER)", errno(), getpid());
+      }
+      return out.getInt(0) != 0;
     }
-    return out.getInt(0) != 0;
   }
 
   /** prctl(PR_SET_PDEATHSIG): this process gets {@code signal} when its parent thread dies. */
@@ -191,9 +209,43 @@ final class Os {
     return WaitStatus.decode(raw);
   }
 
-  /** A siginfo_t buffer for waitid. Not thread-safe: one per thread. */
+  /**
+   * Native memory freed when the arena is closed. Not jnr-ffi's {@code Memory.allocateDirect}:
+   * its memory is freed by a finalizer queue whose first use initialises java.util.logging
+   * (LogManager, System.LoggerFinder, a ServiceLoader scan of the JDK's modules), about 15 ms
+   * of the launcher's start-up. Not thread-safe: one arena per call site and thread.
+   */
+  static final class Arena implements AutoCloseable {
+    private static final com.kenai.jffi.MemoryIO MEMORY = com.kenai.jffi.MemoryIO.getInstance();
+    private final java.util.List<Long> addresses = new java.util.ArrayList<>();
+
+    /** {@code size} zeroed bytes, valid until {@link #close()}. */
+    Pointer allocate(long size) {
+      long address = allocateForever(size);
+      addresses.add(address);
+      return Pointer.wrap(RUNTIME, address);
+    }
+
+    /** Zeroed memory that is never freed: for buffers that live as long as their owner, the process. */
+    static long allocateForever(long size) {
+      long address = MEMORY.allocateMemory(size, true);
+      if (address == 0) throw new OutOfMemoryError("cannot allocate " + size + " bytes of native memory");
+      return address;
+    }
+
+    @Override
+    public void close() {
+      for (long address : addresses) MEMORY.freeMemory(address);
+      addresses.clear();
+    }
+  }
+
+  /**
+   * A siginfo_t buffer for waitid. Not thread-safe: one per thread. Its 128 bytes are never
+   * freed: each lives as long as its reap strategy, which is the process's life in practice.
+   */
   static final class SigInfo {
-    final Pointer memory = Memory.allocateDirect(RUNTIME, 128);
+    final Pointer memory = Pointer.wrap(RUNTIME, Arena.allocateForever(128));
 
     void clear() {
       memory.putLong(8, 0);

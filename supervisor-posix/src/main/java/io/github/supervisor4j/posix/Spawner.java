@@ -3,7 +3,6 @@ package io.github.supervisor4j.posix;
 import io.github.supervisor4j.ChildSpec;
 import io.github.supervisor4j.SpawnException;
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.nio.charset.Charset;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
 
 /**
@@ -42,8 +40,9 @@ final class Spawner {
   private static final int ACTIONS_SIZE = 256;
   private static final int SIGSET_SIZE = 128;
 
-  private static final Charset JNU = jnuCharset();
+  private static final Charset JNU = Os.jnuCharset();
   private static volatile boolean closefromMissing;
+  private static volatile boolean tcsetpgrpActionMissing;
 
   private Spawner() {}
 
@@ -53,40 +52,46 @@ final class Spawner {
    * @throws SpawnException naming the command: 127 if not found, 126 if not executable
    */
   static int spawn(ChildSpec spec) {
-    List<Object> keepAlive = new ArrayList<>();
-    Pointer attr = Memory.allocateDirect(Os.RUNTIME, ATTR_SIZE);
-    Pointer actions = Memory.allocateDirect(Os.RUNTIME, ACTIONS_SIZE);
+    try (Os.Arena arena = new Os.Arena()) {
+      return spawn(spec, arena);
+    }
+  }
+
+  private static int spawn(ChildSpec spec, Os.Arena arena) {
+    Pointer attr = arena.allocate(ATTR_SIZE);
+    Pointer actions = arena.allocate(ACTIONS_SIZE);
     check(Os.LIBC.posix_spawnattr_init(attr), "posix_spawnattr_init", spec);
     check(Os.LIBC.posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init", spec);
     try {
-      setAttributes(attr, spec);
+      setAttributes(attr, spec, arena);
       setFileActions(actions, spec);
-      Pointer argv = stringArray(spec.command(), keepAlive);
-      Pointer envp = spec.environment().map(env -> stringArray(environmentStrings(env), keepAlive)).orElseGet(Spawner::environ);
+      boolean parentHandsOverTerminal = takesTerminal(spec) && !addTcsetpgrp(actions, spec);
+      Pointer argv = stringArray(spec.command(), arena);
+      Pointer envp = spec.environment().isPresent() ? stringArray(environmentStrings(spec.environment().get()), arena) : environ();
       int[] pid = new int[1];
       int err = Os.LIBC.posix_spawnp(pid, spec.command().get(0), actions, attr, argv, envp);
       if (err != 0) throw spawnFailure(spec, err);
+      if (parentHandsOverTerminal) handOverTerminal(pid[0]);
       return pid[0];
     } finally {
       Os.LIBC.posix_spawn_file_actions_destroy(actions);
       Os.LIBC.posix_spawnattr_destroy(attr);
-      Reference.reachabilityFence(keepAlive);
     }
   }
 
-  private static void setAttributes(Pointer attr, ChildSpec spec) {
-    Pointer empty = Memory.allocateDirect(Os.RUNTIME, SIGSET_SIZE);
-    Pointer all = Memory.allocateDirect(Os.RUNTIME, SIGSET_SIZE);
+  private static void setAttributes(Pointer attr, ChildSpec spec, Os.Arena arena) {
+    Pointer empty = arena.allocate(SIGSET_SIZE);
+    Pointer all = arena.allocate(SIGSET_SIZE);
     Os.LIBC.sigemptyset(empty);
     // Every signal back to SIG_DFL: a SIG_IGN we inherited (nohup, a shell's background job)
     // must not reach the child. glibc skips SIGKILL and SIGSTOP itself.
     Os.LIBC.sigfillset(all);
     // glibc's sigfillset leaves out its internal signals 32 and 33 (SIGCANCEL, SIGSETXID), and
-    // its posix_spawn sets those to SIG_IGN in the child when the parent handles them (it
-    // does, for pthread cancellation and setxid), so the exec'd program would start with
-    // SigIgn 0x180000000. Set their bits by hand: signals 1..64 are bits 0..63 of the first
-    // word on x86_64 and aarch64. glibc's spawn helper tests the set with a plain bit test.
-    all.putLong(0, -1L);
+    // its posix_spawn child sets every signal that is not in this set but blocked to SIG_IGN
+    // (spawni.c), which survives the exec: the child would start with SigIgn 0x180000000.
+    // Setting their bits directly makes them SIG_DFL, as after fork and exec. sigset_t is an
+    // array of unsigned longs, signal n at bit n-1 (x86_64, aarch64).
+    all.putLong(0, all.getLong(0) | (1L << 31) | (1L << 32));
     short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
     if (spec.newSession()) {
       flags |= POSIX_SPAWN_SETSID;
@@ -133,6 +138,54 @@ final class Spawner {
     }
   }
 
+  /**
+   * True if the child should become the terminal's foreground group: it asked to, it gets its
+   * own group (not a session: a new session has no controlling terminal), standard input is
+   * our controlling terminal, and we are in its foreground group. Unlike tini we never take
+   * the terminal from a shell that runs us in the background.
+   */
+  private static boolean takesTerminal(ChildSpec spec) {
+    if (!spec.foreground() || !spec.newProcessGroup() || spec.newSession()) return false;
+    if (Os.LIBC.isatty(0) != 1) return false;
+    int foreground = Os.LIBC.tcgetpgrp(0);
+    int ours = Os.LIBC.getpgid(0);
+    boolean takes = foreground > 0 && foreground == ours;
+    org.slf4j.LoggerFactory.getLogger(Spawner.class).debug("stdin is a terminal whose foreground group is {}, ours is {}: {}",
+        foreground, ours, takes ? "the child's group takes it over" : "the child does not take it");
+    return takes;
+  }
+
+  /**
+   * Schedules tcsetpgrp(0, child's group) in the child, between its setpgid and its exec, as
+   * tini does after fork. Race-free: the child never runs in the background, where an
+   * interactive shell would stop itself with SIGTTIN before the parent could hand the
+   * terminal over. glibc blocks every signal in the child until the exec, so the child's
+   * tcsetpgrp from a background group raises no SIGTTOU (tty_check_change treats a blocked
+   * signal as ignored). Returns false on a glibc older than 2.35.
+   */
+  private static boolean addTcsetpgrp(Pointer actions, ChildSpec spec) {
+    if (tcsetpgrpActionMissing) return false;
+    try {
+      check(Os.LIBC.posix_spawn_file_actions_addtcsetpgrp_np(actions, 0), "posix_spawn_file_actions_addtcsetpgrp_np", spec);
+      return true;
+    } catch (UnsatisfiedLinkError e) {
+      tcsetpgrpActionMissing = true;
+      return false;
+    }
+  }
+
+  /**
+   * The fallback for glibc older than 2.35: the parent hands the terminal over right after
+   * the spawn. We are still in the foreground group, so this raises no SIGTTOU; but the child
+   * may already have found itself in the background. A failure is not fatal: the child then
+   * runs without the terminal's signals, as it would under a non-interactive parent.
+   */
+  private static void handOverTerminal(int pid) {
+    if (Os.LIBC.tcsetpgrp(0, pid) != 0) {
+      org.slf4j.LoggerFactory.getLogger(Spawner.class).debug("tcsetpgrp(0, {}) failed: {}", pid, Os.errnoName(Os.errno()));
+    }
+  }
+
   private static void closeFrom(Pointer actions, int from, ChildSpec spec) {
     if (!closefromMissing) {
       try {
@@ -167,16 +220,13 @@ final class Spawner {
     return Os.RUNTIME.getMemoryManager().newPointer(address).getPointer(0);
   }
 
-  private static Pointer stringArray(List<String> strings, List<Object> keepAlive) {
+  private static Pointer stringArray(List<String> strings, Os.Arena arena) {
     int ptrSize = Os.RUNTIME.addressSize();
-    Pointer array = Memory.allocateDirect(Os.RUNTIME, (strings.size() + 1) * ptrSize);
-    keepAlive.add(array);
+    Pointer array = arena.allocate((long) (strings.size() + 1) * ptrSize);
     for (int i = 0; i < strings.size(); i++) {
       byte[] bytes = strings.get(i).getBytes(JNU);
-      Pointer s = Memory.allocateDirect(Os.RUNTIME, bytes.length + 1);
+      Pointer s = arena.allocate(bytes.length + 1); // zeroed: the NUL is there
       s.put(0, bytes, 0, bytes.length);
-      s.putByte(bytes.length, (byte) 0);
-      keepAlive.add(s);
       array.putPointer((long) i * ptrSize, s);
     }
     array.putAddress((long) strings.size() * ptrSize, 0L);
@@ -202,15 +252,5 @@ final class Spawner {
 
   private static void check(int err, String call, ChildSpec spec) {
     if (err != 0) throw new SpawnException(call + " failed for " + spec.command().get(0) + ": " + Os.errnoName(err) + " (" + Os.errnoText(err) + ")", 1);
-  }
-
-  /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
-  private static Charset jnuCharset() {
-    String name = System.getProperty("sun.jnu.encoding");
-    try {
-      return name != null ? Charset.forName(name) : Charset.defaultCharset();
-    } catch (RuntimeException e) {
-      return Charset.defaultCharset();
-    }
   }
 }

@@ -1,0 +1,652 @@
+package io.github.supervisor4j.posix;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.supervisor4j.ForwarderConfig;
+import io.github.supervisor4j.Signal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The launcher as a user sees it: a forked JVM running {@link Launcher} with real children,
+ * as a subreaper and as PID 1 of a PID namespace. Where a test claims tini's behaviour it
+ * runs /usr/bin/tini on the same input and compares.
+ */
+@EnabledOnOs(OS.LINUX)
+@Timeout(60)
+class LauncherTest {
+  private static final String TINI = "/usr/bin/tini";
+
+  /** Where the launcher runs: as a subreaper beside the test, or as PID 1 of a new PID namespace. */
+  enum Where {
+    SUBREAPER, PID1;
+
+    LauncherRun launcher(String... args) throws Exception {
+      if (this == SUBREAPER) {
+        String[] withS = new String[args.length + 1];
+        withS[0] = "-s";
+        System.arraycopy(args, 0, withS, 1, args.length);
+        return LauncherRun.launcher(withS);
+      }
+      PidNamespace.require();
+      return LauncherRun.inPidNamespace(args);
+    }
+  }
+
+  /** The signals the launcher forwards: every forwardable one except SIGTTIN and SIGTTOU. */
+  static Set<Signal> forwarded() {
+    Set<Signal> s = EnumSet.copyOf(ForwarderConfig.forwardable());
+    s.remove(Signal.SIGTTIN);
+    s.remove(Signal.SIGTTOU);
+    return s;
+  }
+
+  // ---- signals -------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(Where.class)
+  void forwardsEveryCatchableSignalToTheChildAndExitsWithItsStatus(Where where) throws Exception {
+    try (LauncherRun run = where.launcher("--", Fixtures.path("print_signals"))) {
+      run.awaitOut(l -> l.startsWith("ready "));
+      List<Signal> order = new ArrayList<>(forwarded());
+      order.remove(Signal.SIGTERM);
+      order.add(Signal.SIGTERM); // ends print_signals
+      for (Signal s : order) {
+        run.signal(s);
+        run.awaitOut(l -> l.equals(abbreviation(s)));
+      }
+      assertEquals(0, run.exitCode(), run::toString);
+      assertEquals(order.size() + 1, run.out().size(), () -> "each signal forwarded exactly once: " + run);
+    }
+  }
+
+  @Test
+  void neverForwardsTheSignalsItCannotOrMustNotCatch() {
+    // SIGCHLD, SIGTTIN and SIGTTOU are caught or ignored by the launcher itself; the others
+    // belong to HotSpot or cannot be caught at all (ForwarderConfig says why, and --help lists them).
+    Set<Signal> notForwarded = EnumSet.complementOf(EnumSet.copyOf(forwarded()));
+    assertEquals(EnumSet.of(Signal.SIGQUIT, Signal.SIGILL, Signal.SIGBUS, Signal.SIGFPE, Signal.SIGKILL, Signal.SIGUSR2,
+        Signal.SIGSEGV, Signal.SIGPIPE, Signal.SIGCHLD, Signal.SIGSTOP, Signal.SIGTTIN, Signal.SIGTTOU, Signal.SIGXFSZ), notForwarded);
+    for (Signal s : notForwarded) {
+      assertTrue(Launcher.HELP.contains(s.name()), s + " is documented in --help");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Where.class)
+  void ignoresSigttinAndSigttouAndNeverStops(Where where) throws Exception {
+    try (LauncherRun run = where.launcher("--", Fixtures.path("print_signals"))) {
+      run.awaitOut(l -> l.startsWith("ready "));
+      run.signal(Signal.SIGTTIN);
+      run.signal(Signal.SIGTTOU);
+      run.signal(Signal.SIGTSTP);
+      run.awaitOut(l -> l.equals("TSTP"));
+      run.signal(Signal.SIGTERM);
+      assertEquals(0, run.exitCode());
+      assertEquals(List.of("TSTP", "TERM"), run.out().subList(1, run.out().size()), run::toString);
+    }
+  }
+
+  static Stream<Arguments> groupForwarding() {
+    return Stream.of(
+        Arguments.of(List.of("-g"), Map.of(), true),
+        Arguments.of(List.of("--process-group"), Map.of(), true),
+        Arguments.of(List.of("--setsid"), Map.of(), true),
+        Arguments.of(List.of(), Map.of("SUPERVISOR_KILL_PROCESS_GROUP", "1"), true),
+        Arguments.of(List.of(), Map.of("TINI_KILL_PROCESS_GROUP", ""), true),
+        Arguments.of(List.of(), Map.of(), false),
+        Arguments.of(List.of(), Map.of("TINI_KILL_PROCESS_GROUP", "1", "SUPERVISOR_KILL_PROCESS_GROUP", "0"), false),
+        Arguments.of(List.of("-c"), Map.of("TINI_KILL_PROCESS_GROUP", "1"), false));
+  }
+
+  @ParameterizedTest
+  @MethodSource("groupForwarding")
+  void forwardsToTheGrandchildOnlyWhenSignallingTheProcessGroup(List<String> options, Map<String, String> env, boolean reaches) throws Exception {
+    List<String> args = new ArrayList<>(List.of("-s", "-vv"));
+    args.addAll(options);
+    args.addAll(List.of("--", "sh", "-c", "trap '' USR1; " + Fixtures.path("print_signals") + " & wait"));
+    try (LauncherRun run = LauncherRun.launcher(env, args.toArray(new String[0]))) {
+      int grandchild = Integer.parseInt(run.awaitOut(l -> l.startsWith("ready ")).substring(6));
+      run.signal(Signal.SIGUSR1);
+      run.awaitErr(l -> l.contains("forwarded SIGUSR1 to " + (reaches ? "process group" : "child")));
+      if (reaches) run.awaitOut(l -> l.equals("USR1"));
+      // End the grandchild directly, so that no orphan outlives the test; sh's wait then returns 0.
+      Os.kill(grandchild, Signal.SIGTERM.number());
+      run.awaitOut(l -> l.equals("TERM"));
+      assertEquals(0, run.exitCode(), run::toString);
+      assertEquals(reaches, run.out().contains("USR1"), run::toString);
+    }
+  }
+
+  @Test
+  void rewritesAndDropsSignalsWithR() throws Exception {
+    try (LauncherRun run = LauncherRun.launcher("-s", "-r", "15:10", "--rewrite=HUP:0", "--", Fixtures.path("print_signals"))) {
+      int child = Integer.parseInt(run.awaitOut(l -> l.startsWith("ready ")).substring(6));
+      run.signal(Signal.SIGHUP);
+      run.signal(Signal.SIGTERM);
+      run.awaitOut(l -> l.equals("USR1"));
+      run.signal(Signal.SIGINT);
+      run.awaitOut(l -> l.equals("INT"));
+      Os.kill(child, Signal.SIGKILL.number());
+      assertEquals(128 + 9, run.exitCode());
+      assertEquals(List.of("USR1", "INT"), run.out().subList(1, run.out().size()), run::toString);
+    }
+  }
+
+  @Test
+  void losesNoSignalSentWhileStartingUp() throws Exception {
+    // "reaper started" is logged after the handlers are installed and just before the spawn,
+    // so the signal lands around the spawn: held and delivered once the child exists, or
+    // forwarded at once. Either way the child must die of it. (Which of the two happened
+    // depends on timing; the holding itself is the forwarder's, and not forced here.)
+    try (LauncherRun run = LauncherRun.launcher("-s", "-vv", "--", "sleep", "30")) {
+      run.awaitErr(l -> l.contains("reaper started"));
+      run.signal(Signal.SIGUSR1);
+      assertEquals(128 + 10, run.exitCode(), run::toString);
+    }
+  }
+
+  // ---- exit codes ----------------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1, 42, 126, 127, 255})
+  void exitsWithTheChildsExitCodeAsTiniDoes(int code) throws Exception {
+    String[] cmd = {"--", "sh", "-c", "exit " + code};
+    try (LauncherRun run = LauncherRun.launcher(prepend("-s", cmd))) {
+      assertEquals(code, run.exitCode());
+    }
+    assertEquals(code, tini(prepend("-s", cmd)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"exit 0", "exit 3", "exit 255", "kill -TERM $$", "kill -KILL $$"})
+  void exitsWithTheChildsStatusAsPid1(String script) throws Exception {
+    int expected = script.startsWith("exit") ? Integer.parseInt(script.substring(5)) : script.contains("TERM") ? 143 : 137;
+    try (LauncherRun run = Where.PID1.launcher("--", "sh", "-c", script)) {
+      assertEquals(expected, run.exitCode(), run::toString);
+    }
+  }
+
+  @Test
+  void passesEveryExitCodeThroughTheStatusDecoding() {
+    // One JVM per code would take minutes; the launcher's code is WaitStatus.decode(raw).shellCode()
+    // remapped by -e, so the full 0..255 range is checked here and a sample end to end above.
+    LauncherOptions none = parse("--", "true");
+    for (int code = 0; code <= 255; code++) {
+      assertEquals(code, none.remap(WaitStatus.decode(code << 8).shellCode()));
+    }
+    for (int sig = 1; sig <= 31; sig++) {
+      assertEquals(128 + sig, none.remap(WaitStatus.decode(sig).shellCode()));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = Signal.class, names = {"SIGHUP", "SIGKILL", "SIGTERM", "SIGSEGV"})
+  void exits128PlusTheSignalThatKilledTheChildAsTiniDoes(Signal signal) throws Exception {
+    String[] cmd = {"-s", "--", "sh", "-c", "kill -" + signal.shortName() + " $$"};
+    try (LauncherRun run = LauncherRun.launcher(cmd)) {
+      assertEquals(128 + signal.number(), run.exitCode());
+    }
+    assertEquals(128 + signal.number(), tini(cmd));
+  }
+
+  static Stream<Arguments> remaps() {
+    return Stream.of(
+        Arguments.of(new String[] {"-e", "3", "-e", "4", "--", "sh", "-c", "exit 4"}, 0),
+        Arguments.of(new String[] {"-e", "3", "--", "sh", "-c", "exit 4"}, 4),
+        Arguments.of(new String[] {"-e143", "--", "sh", "-c", "kill -TERM $$"}, 0),
+        Arguments.of(new String[] {"-e", "0", "--", "sh", "-c", "exit 0"}, 0));
+  }
+
+  @ParameterizedTest
+  @MethodSource("remaps")
+  void remapsExitCodesWithEAsTiniDoes(String[] args, int expected) throws Exception {
+    try (LauncherRun run = LauncherRun.launcher(prepend("-s", args))) {
+      assertEquals(expected, run.exitCode());
+    }
+    assertEquals(expected, tini(prepend("-s", args)));
+  }
+
+  @Test
+  void longFormOfERemapsToo() throws Exception {
+    try (LauncherRun run = LauncherRun.launcher("-s", "--remap-exit", "7", "--", "sh", "-c", "exit 7")) {
+      assertEquals(0, run.exitCode());
+    }
+  }
+
+  static Stream<Arguments> execFailures() {
+    return Stream.of(
+        Arguments.of("no-such-command-4711", 127, "command not found"),
+        Arguments.of("/etc/passwd", 126, "not executable"),
+        Arguments.of("/etc", 126, "not executable"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("execFailures")
+  void exits127Or126WithOneLineNamingTheCommandAsTiniDoes(String command, int code, String text) throws Exception {
+    try (LauncherRun run = LauncherRun.launcher("-s", "--", command, "arg")) {
+      assertEquals(code, run.exitCode());
+      List<String> err = run.errAfterExit();
+      assertEquals(1, err.size(), err::toString);
+      assertTrue(err.get(0).startsWith("[FATAL supervisor4j (") && err.get(0).contains("exec " + command + " failed") && err.get(0).contains(text), err::toString);
+    }
+    assertEquals(code, tini("-s", "--", command, "arg"));
+  }
+
+  // ---- bad input -----------------------------------------------------------------------
+
+  /** The list of bad input, end to end; every other message is checked in {@link LauncherOptionsTest}. */
+  static Stream<Arguments> badInput() {
+    return Stream.of(
+        // args, env, text in the one line, tini's args for the same mistake (or null)
+        Arguments.of(new String[] {"--bogus"}, Map.of(), "unknown option: --bogus", new String[] {"--bogus"}),
+        Arguments.of(new String[] {"-p", "NOPE", "--", "true"}, Map.of(), "not a valid option for -p: NOPE", new String[] {"-p", "NOPE", "--", "true"}),
+        Arguments.of(new String[] {"-e", "300", "--", "true"}, Map.of(), "not a valid option for -e: 300", new String[] {"-e", "300", "--", "true"}),
+        Arguments.of(new String[] {"-s", "--"}, Map.of(), "'--' must be followed by a command", new String[] {"-s", "--"}),
+        Arguments.of(new String[] {"-r", "1:99", "--", "true"}, Map.of(), "not a valid option for -r: 1:99", null),
+        Arguments.of(new String[] {"--", "true"}, Map.of("SUPERVISOR_VERBOSITY", "loud"), "not a valid value for SUPERVISOR_VERBOSITY: loud", null));
+  }
+
+  @ParameterizedTest
+  @MethodSource("badInput")
+  void rejectsBadInputWithOneLineAndExitCode1(String[] args, Map<String, String> env, String text, String[] tiniArgs) throws Exception {
+    try (LauncherRun run = LauncherRun.launcher(env, args)) {
+      assertEquals(Launcher.EXIT_USAGE, run.exitCode());
+      List<String> err = run.errAfterExit();
+      assertEquals(1, err.size(), () -> "exactly one line: " + err);
+      assertTrue(err.get(0).startsWith("[FATAL supervisor4j (") && err.get(0).contains(text), err::toString);
+      assertTrue(run.out().isEmpty(), run::toString);
+    }
+    if (tiniArgs != null) assertEquals(Launcher.EXIT_USAGE, tini(tiniArgs), "tini's exit code for the same mistake");
+  }
+
+  // ---- help ----------------------------------------------------------------------------
+
+  @Test
+  void helpListsEveryOptionEnvironmentVariableAndExitCodeIncludingAllOfTinis() throws Exception {
+    String help;
+    try (LauncherRun run = LauncherRun.launcher("--help")) {
+      assertEquals(0, run.exitCode());
+      run.errAfterExit();
+      help = String.join("\n", run.out());
+    }
+    for (String s : List.of("-s, --subreaper", "-p, --parent-death-signal", "-g, --process-group", "-e, --remap-exit", "-w, --warn-on-reap",
+        "-v, --verbose", "-l, --license", "-h, --help", "--version", "-r, --rewrite", "--setsid", "-c, --single-child", "--pause",
+        "SUPERVISOR_SUBREAPER", "SUPERVISOR_KILL_PROCESS_GROUP", "SUPERVISOR_VERBOSITY", "TINI_SUBREAPER", "TINI_KILL_PROCESS_GROUP",
+        "TINI_VERBOSITY", "128+N", "127", "126", "1 for a usage error")) {
+      assertTrue(help.contains(s), () -> "--help mentions " + s);
+    }
+    Process tini = new ProcessBuilder(TINI, "-h").start();
+    String tiniHelp = new String(tini.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    tini.waitFor();
+    for (String line : tiniHelp.split("\n")) {
+      String t = line.trim();
+      if (t.startsWith("-") || t.startsWith("TINI_")) {
+        String option = t.substring(0, t.indexOf(':')).split(" ")[0];
+        assertTrue(help.contains(option), () -> "tini's " + option + " is in our --help");
+      }
+    }
+  }
+
+  @Test
+  void printsVersionAndLicenceAndExits0() throws Exception {
+    try (LauncherRun run = LauncherRun.launcher("--version")) {
+      assertEquals(0, run.exitCode());
+      run.errAfterExit();
+      assertTrue(run.out().get(0).startsWith("supervisor4j launcher "), run::toString);
+    }
+    try (LauncherRun run = LauncherRun.launcher("-l")) {
+      assertEquals(0, run.exitCode());
+      run.errAfterExit();
+      assertTrue(String.join("\n", run.out()).contains("jnr"), run::toString);
+    }
+  }
+
+  // ---- warnings and verbosity ----------------------------------------------------------
+
+  static Stream<Arguments> reaperWarning() {
+    // options, env, warns, logs info, and whether tini runs the same case. Every precedence
+    // rule of the environment is checked in LauncherOptionsTest; these run end to end.
+    return Stream.of(
+        Arguments.of(List.of(), Map.of(), true, false, true),
+        Arguments.of(List.of("-s"), Map.of(), false, false, true),
+        Arguments.of(List.of(), Map.of("TINI_SUBREAPER", ""), false, false, true),
+        Arguments.of(List.of(), Map.of("TINI_VERBOSITY", "0"), false, false, true),
+        Arguments.of(List.of("-v"), Map.of(), true, true, true),
+        Arguments.of(List.of(), Map.of("SUPERVISOR_SUBREAPER", "1", "SUPERVISOR_VERBOSITY", "2"), false, true, false));
+  }
+
+  @ParameterizedTest
+  @MethodSource("reaperWarning")
+  void warnsWhenNeitherPid1NorSubreaperAndHonoursVerbosity(List<String> options, Map<String, String> env, boolean warns, boolean info,
+      boolean tiniToo) throws Exception {
+    List<String> args = new ArrayList<>(options);
+    args.addAll(List.of("--", "true"));
+    List<String> err;
+    try (LauncherRun run = LauncherRun.launcher(env, args.toArray(new String[0]))) {
+      assertEquals(0, run.exitCode());
+      err = run.errAfterExit();
+    }
+    assertEquals(warns, err.stream().anyMatch(l -> l.startsWith("[WARN  supervisor4j (") && l.contains("is not running as PID 1")), err::toString);
+    assertEquals(info, err.stream().anyMatch(l -> l.startsWith("[INFO  supervisor4j (") && l.contains("spawned child process 'true'")), err::toString);
+    assertTrue(err.stream().allMatch(l -> l.startsWith("[")), () -> "only tini-style lines: " + err);
+    if (tiniToo) {
+      LauncherRun tini = LauncherRun.start(prependList(TINI, args), env, false);
+      assertEquals(0, tini.exitCode());
+      List<String> tiniErr = tini.errAfterExit();
+      assertEquals(warns, tiniErr.stream().anyMatch(l -> l.contains("Tini is not running as PID 1")), tiniErr::toString);
+      // tini writes INFO and DEBUG lines to stdout, WARN and FATAL to stderr; we write all to stderr.
+      assertEquals(info, tini.out().stream().anyMatch(l -> l.startsWith("[INFO  tini")), tini::toString);
+    }
+  }
+
+  @Test
+  @Timeout(60)
+  void doesNotWarnAsPid1() throws Exception {
+    try (LauncherRun run = Where.PID1.launcher("-v", "--", "true")) {
+      assertEquals(0, run.exitCode());
+      List<String> err = run.errAfterExit();
+      assertFalse(err.stream().anyMatch(l -> l.contains("WARN")), err::toString);
+      assertTrue(err.stream().anyMatch(l -> l.startsWith("[INFO  supervisor4j (1)]")), err::toString);
+    }
+  }
+
+  // ---- reaping -------------------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(Where.class)
+  void reapsAnOrphanedGrandchildAndWarnsWithW(Where where) throws Exception {
+    // The inner shell leaves `sleep 0.2` behind as an orphan of ours; then the child waits for
+    // a line that the test sends once the orphan has been reaped.
+    String script = "sh -c 'sleep 0.2 & echo orphan $!' ; read line";
+    try (LauncherRun run = where.launcher("-w", "--", "sh", "-c", script)) {
+      String orphan = run.awaitOut(l -> l.startsWith("orphan ")).substring(7);
+      run.awaitErr(l -> l.contains("[WARN ") && l.contains("reaped zombie process " + orphan + " (exited 0)"));
+      run.stdin().write("done\n".getBytes(StandardCharsets.UTF_8));
+      run.stdin().close();
+      assertEquals(0, run.exitCode(), run::toString);
+    }
+  }
+
+  // ---- pause mode ----------------------------------------------------------------------
+
+  @Test
+  @Timeout(60)
+  void pauseModeAsPid1ReapsAnOrphanLeftByAProcessThatJoinedTheNamespaceThenExits0OnSigterm() throws Exception {
+    PidNamespace.require();
+    try (LauncherRun run = LauncherRun.inPidNamespace("-v")) {
+      run.awaitErr(l -> l.contains("pause mode: reaping orphans"));
+      long pid1 = run.launcherPid();
+      // Like `docker run --pid=container:X`: a process joins the namespace, forks, and exits.
+      Process joiner = new ProcessBuilder("nsenter", "-t", Long.toString(pid1), "-p", "-m",
+          "sh", "-c", "(sleep 0.3; exit 3) & echo $!; exit 0").start();
+      String orphan = new String(joiner.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertEquals(0, joiner.waitFor());
+      run.awaitErr(l -> l.startsWith("[INFO  supervisor4j (1)]") && l.contains("reaped zombie process " + orphan + " (exited 3)"));
+      run.signal(Signal.SIGTERM);
+      assertEquals(0, run.exitCode(), run::toString);
+      assertFalse(run.err().stream().anyMatch(l -> l.contains("WARN")), run::toString);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"SIGINT", "SIGTERM"})
+  void pauseModeNotAsPid1WarnsAndExits0OnSigintOrSigterm(String signal) throws Exception {
+    try (LauncherRun run = LauncherRun.launcher(signal.equals("SIGINT") ? new String[] {"-s", "--pause", "-v"} : new String[] {"-v"})) {
+      run.awaitErr(l -> l.contains("pause mode: reaping orphans"));
+      run.signal(Signal.parse(signal));
+      assertEquals(0, run.exitCode(), run::toString);
+      assertTrue(run.err().stream().anyMatch(l -> l.startsWith("[WARN ") && l.contains("PID 1")), run::toString);
+      assertTrue(run.err().stream().anyMatch(l -> l.contains("received " + signal)), run::toString);
+    }
+  }
+
+  // ---- the child's world ---------------------------------------------------------------
+
+  @ParameterizedTest
+  @EnumSource(Where.class)
+  void childStartsWithEmptySignalMaskDefaultDispositionsAndOnlyDescriptors012(Where where) throws Exception {
+    try (LauncherRun run = where.launcher("--", Fixtures.path("list_fds"))) {
+      assertEquals(0, run.exitCode());
+      run.errAfterExit();
+      assertEquals(List.of("fds 0 1 2", "SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"), run.out(), run::toString);
+    }
+  }
+
+  @Test
+  void childRunsInItsOwnProcessGroupByDefaultAndInItsOwnSessionWithSetsid() throws Exception {
+    String show = "read -r _ _ _ _ pgrp sid _ < /proc/$$/stat; echo pid=$$ pgrp=$pgrp sid=$sid";
+    try (LauncherRun run = LauncherRun.launcher("-s", "--", "sh", "-c", show)) {
+      assertEquals(0, run.exitCode());
+      String[] f = run.awaitOut(l -> l.startsWith("pid=")).split(" ");
+      assertEquals(f[0].substring(4), f[1].substring(5), "own process group");
+      assertTrue(!f[0].substring(4).equals(f[2].substring(4)), "not a session leader");
+    }
+    try (LauncherRun run = LauncherRun.launcher("-s", "--setsid", "--", "sh", "-c", show)) {
+      assertEquals(0, run.exitCode());
+      String[] f = run.awaitOut(l -> l.startsWith("pid=")).split(" ");
+      assertEquals(f[0].substring(4), f[2].substring(4), "session leader");
+    }
+  }
+
+  @Test
+  void passesStdinStdoutEnvironmentAndDirectoryThrough() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(LauncherRun.launcherCommand("-s", "--", "sh", "-c", "cat; echo \"$GREETING\"; pwd"));
+    pb.directory(new java.io.File("/usr"));
+    pb.environment().put("GREETING", "hello from the environment");
+    Process p = pb.start();
+    p.getOutputStream().write("line one\nline two\n".getBytes(StandardCharsets.UTF_8));
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor());
+    assertEquals("line one\nline two\nhello from the environment\n/usr\n", out);
+  }
+
+  @Test
+  void parentDeathSignalReachesTheChildWhenTheLaunchersParentDies(@TempDir Path dir) throws Exception {
+    // Inside a PID namespace, so that the orphaned launcher goes to an init we control (this
+    // machine's own PID 1 may treat orphans its own way). inner.sh is the launcher's parent
+    // and kills itself on request; the launcher gets SIGUSR1 (-p) and forwards it like any
+    // other signal. outer.sh is PID 1 and stays until the test ends.
+    PidNamespace.require();
+    Path inner = Files.writeString(dir.resolve("inner.sh"), "\"$@\" &\nread line\nkill -9 $$\n");
+    Path outer = Files.writeString(dir.resolve("outer.sh"),
+        "sh " + inner + " \"$@\"\nexec sleep 60\n");
+    List<String> cmd = new ArrayList<>(List.of("sh", outer.toString()));
+    cmd.addAll(LauncherRun.launcherCommand("-s", "-vv", "-p", "SIGUSR1", "--", Fixtures.path("print_signals")));
+    try (LauncherRun run = LauncherRun.start(PidNamespace.wrap(cmd), Map.of(), true)) {
+      run.awaitOut(l -> l.startsWith("ready "));
+      run.stdin().write("die\n".getBytes(StandardCharsets.UTF_8));
+      run.stdin().flush();
+      run.awaitOut(l -> l.equals("USR1"));
+      // The launcher, adopted by PID 1 (inner.sh may still be listed there as a zombie).
+      long init = run.launcherPid();
+      int launcher = 0;
+      while (launcher == 0) {
+        for (String pid : Files.readString(Paths.get("/proc/" + init + "/task/" + init + "/children")).trim().split(" ")) {
+          try {
+            if (!pid.isEmpty() && Files.readString(Paths.get("/proc/" + pid + "/cmdline")).contains(Launcher.class.getName())) {
+              launcher = Integer.parseInt(pid);
+            }
+          } catch (java.nio.file.NoSuchFileException e) {
+            // inner.sh, reaped meanwhile
+          }
+        }
+      }
+      Os.kill(launcher, Signal.SIGTERM.number());
+      run.awaitOut(l -> l.equals("TERM"));
+      run.awaitErr(l -> l.contains("main child ") && l.endsWith(" exited 0"));
+    }
+  }
+
+  // ---- the terminal --------------------------------------------------------------------
+
+  /** The launcher's (or tini's) command as one shell word list, for {@code script -c}. */
+  private static String shellWords(boolean tini, String... args) {
+    List<String> cmd = tini ? prependList(TINI, List.of(args)) : LauncherRun.launcherCommand(args);
+    return cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+  }
+
+  /**
+   * Under a real pseudo-terminal (util-linux {@code script}), Ctrl-C reaches the child because
+   * its process group is the terminal's foreground group, and an interactive shell child keeps
+   * reading the terminal (it would stop itself with SIGTTIN in the background). Compared with
+   * tini.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void ctrlCReachesAnInteractiveShellChildWhichThenExits130(boolean tini) throws Exception {
+    try (LauncherRun run = LauncherRun.start(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-i"), "/dev/null"),
+        Map.of("ENV", "/dev/null"), false)) {
+      // The terminal holds typed lines until the shell reads them. The job prints "started"
+      // itself, so by then the interactive shell has made it the terminal's foreground group
+      // (dash does that in the job's process before its exec); an `echo started; sleep 30`
+      // would race the shell's hand-over of the terminal to sleep.
+      run.stdin().write("sh -c 'echo started; exec sleep 30'\n".getBytes(StandardCharsets.UTF_8));
+      run.stdin().flush();
+      run.awaitOut(l -> l.endsWith("started") && !l.contains("echo"));
+      String before = processes();
+      run.stdin().write(3); // Ctrl-C: the terminal sends SIGINT to its foreground group
+      // Read by the shell only once sleep has died of SIGINT, so $? is sleep's status.
+      run.stdin().write("exit $?\n".getBytes(StandardCharsets.UTF_8));
+      run.stdin().flush();
+      assertEquals(130, run.exitCode(), () -> run + "\nprocesses before Ctrl-C:\n" + before + "\nnow:\n" + processes());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void ctrlCEndsANonInteractiveChildWith130(boolean tini) throws Exception {
+    try (LauncherRun run = LauncherRun.start(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-c", "echo started $$; sleep 30"), "/dev/null"),
+        Map.of(), false)) {
+      int child = Integer.parseInt(run.awaitOut(l -> l.startsWith("started ")).substring(8));
+      awaitForegroundGroup(child);
+      String before = processes();
+      run.stdin().write(3); // Ctrl-C
+      run.stdin().flush();
+      assertEquals(130, run.exitCode(), () -> run + "\nprocesses before Ctrl-C:\n" + before + "\nnow:\n" + processes());
+    }
+  }
+
+  /** Waits until {@code pid}'s process group is the foreground group of its terminal (/proc/pid/stat: pgrp, tpgid). */
+  private static void awaitForegroundGroup(int pid) throws Exception {
+    long deadline = System.nanoTime() + LauncherRun.TIMEOUT.toNanos();
+    String stat = "";
+    while (System.nanoTime() < deadline) {
+      stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      if (f[2].equals(f[5])) return; // pgrp == tpgid (fields 5 and 8)
+      Thread.sleep(5);
+    }
+    throw new AssertionError("process " + pid + " never became the terminal's foreground group: " + stat + "\n" + processes());
+  }
+
+  /** pid, groups and terminal foreground group of the processes of a terminal test, for its failure message. */
+  private static String processes() {
+    try {
+      Process ps = new ProcessBuilder("ps", "-e", "-o", "pid,ppid,pgid,sid,tpgid,stat,wchan:14,args").start();
+      String all = new String(ps.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      ps.waitFor();
+      return java.util.Arrays.stream(all.split("\n"))
+          .filter(l -> l.contains("PID") || l.contains("script") || l.contains("sh -i") || l.contains("sleep 30") || l.contains("Launcher") || l.contains("started"))
+          .map(l -> l.length() > 160 ? l.substring(0, 160) : l).collect(Collectors.joining("\n"));
+    } catch (Exception e) {
+      return "(ps failed: " + e + ")";
+    }
+  }
+
+  // ---- jffi's native library -----------------------------------------------------------
+
+  @Test
+  void worksWhenTmpIsNoexecOrReadOnlyByUnpackingJffiElsewhere() throws Exception {
+    PidNamespace.require(); // root, for unshare --mount
+    for (String options : List.of("noexec", "ro")) {
+      String java = LauncherRun.launcherCommand("-s", "-vvvv", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
+      try (LauncherRun run = LauncherRun.start(List.of("unshare", "--mount", "sh", "-c",
+          "mount -t tmpfs -o " + options + " tmpfs /tmp && exec " + java), Map.of(), false)) {
+        assertEquals(0, run.exitCode(), run::toString);
+        assertTrue(run.errAfterExit().stream().anyMatch(l -> l.contains("java.io.tmpdir /tmp is on a " + (options.equals("ro") ? "read-only" : "noexec")
+            + " mount (/tmp), so jffi unpacks into")), run::toString);
+      }
+    }
+  }
+
+  @Test
+  void failsWithOneLineNamingJffiExtractDirWhenNoDirectoryCanHoldJffi() throws Exception {
+    PidNamespace.require();
+    String java = LauncherRun.launcherCommand("-s", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
+    StringBuilder mounts = new StringBuilder();
+    for (String dir : List.of("/tmp", "/dev/shm", "/run", "/var/tmp")) {
+      mounts.append("mount -t tmpfs -o noexec tmpfs ").append(dir).append(" && ");
+    }
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", "/tmp");
+    env.put("XDG_RUNTIME_DIR", null);
+    env.put("JAVA_TOOL_OPTIONS", null);
+    try (LauncherRun run = LauncherRun.start(List.of("unshare", "--mount", "sh", "-c",
+        mounts + "cd /tmp && exec " + java.replaceFirst("' ", "' '-Duser.home=/tmp' ")), env, false)) {
+      assertEquals(Launcher.EXIT_FAILURE, run.exitCode(), run::toString);
+      List<String> err = run.errAfterExit();
+      assertEquals(1, err.size(), err::toString);
+      assertTrue(err.get(0).startsWith("[FATAL supervisor4j (") && err.get(0).contains("-Djffi.extract.dir="), err::toString);
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------
+
+  /** What print_signals prints: glibc's sigabbrev_np, which calls SIGIO "POLL". */
+  private static String abbreviation(Signal s) {
+    return s == Signal.SIGIO ? "POLL" : s.shortName();
+  }
+
+  private static LauncherOptions parse(String... args) {
+    try {
+      return LauncherOptions.parse(args, Map.of());
+    } catch (LauncherOptions.UsageException e) {
+      throw new AssertionError(e.getMessage());
+    }
+  }
+
+  private static int tini(String... args) throws Exception {
+    Process p = new ProcessBuilder(prependList(TINI, List.of(args))).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+    return p.exitValue();
+  }
+
+  private static String[] prepend(String first, String... rest) {
+    String[] out = new String[rest.length + 1];
+    out[0] = first;
+    System.arraycopy(rest, 0, out, 1, rest.length);
+    return out;
+  }
+
+  private static List<String> prependList(String first, List<String> rest) {
+    List<String> out = new ArrayList<>();
+    out.add(first);
+    out.addAll(rest);
+    return out;
+  }
+}
