@@ -132,8 +132,8 @@ else
   fail "ps in the pod does not show the JVM worker (pid $worker_ns) and the launcher (pid 1)"
 fi
 
-step "5. a zombie-maker joins the pod: its parent exits first, its child exits 3 s later"
-in_pod sh -c 'sh -c "sleep 3; exit 0" & echo "parent $$, child $!: parent exits now"' >"$work/zombie.log" 2>&1
+step "5. a zombie-maker joins the pod: its parent exits first, its child exits 5 s later"
+in_pod sh -c 'sh -c "sleep 5; exit 0" & echo "parent $$, child $!: parent exits now"' >"$work/zombie.log" 2>&1
 say "$(cat "$work/zombie.log")"
 orphan=$(sed -n 's/.*child \([0-9]*\):.*/\1/p' "$work/zombie.log")
 if [ -z "$orphan" ]; then
@@ -142,6 +142,10 @@ else
   ppid=$(in_pod awk '/^PPid:/ {print $2}' "/proc/$orphan/status" 2>/dev/null)
   if [ "$ppid" = 1 ]; then
     pass "orphan $orphan was re-parented to PID 1 (PPid: 1)"
+  elif [ -z "$ppid" ]; then
+    # A very slow machine: the 5 s were over before we looked. Only PID 1 can have reaped it
+    # in this namespace; the next check says whether it did.
+    say "orphan $orphan was gone before its parent could be read (machine too slow to look within 5 s)"
   else
     fail "orphan $orphan has PPid '${ppid:-gone}', not 1"
   fi

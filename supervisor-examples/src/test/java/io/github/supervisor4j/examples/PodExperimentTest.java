@@ -44,7 +44,9 @@ class PodExperimentTest {
       assertEquals(0, code, out);
       assertTrue(out.contains("pod experiment: every step held"), out);
       assertFalse(out.contains("FAIL"), out);
-      assertEquals(10, out.lines().filter(l -> l.startsWith("   PASS: ")).count(), out);
+      // 10 checks; the PPid one is only reported when the machine looked within the orphan's 5 s.
+      long passed = out.lines().filter(l -> l.startsWith("   PASS: ")).count();
+      assertEquals(out.contains("was gone before its parent could be read") ? 9 : 10, passed, out);
 
       Matcher maker = Pattern.compile("parent (\\d+), child (\\d+): parent exits now").matcher(out);
       assertTrue(maker.find(), out);
