@@ -81,7 +81,7 @@ class PodExperimentTest {
       String out = script.output();
       assertEquals(1, code, out);
       assertTrue(Pattern.compile("FAIL: no log line of the launcher names the reaped orphan \\d+").matcher(out).find(), out);
-      assertTrue(out.contains("FAIL: 1 zombie(s) in the pod"), out);
+      assertTrue(out.contains("FAIL: 1 zombie(s) left for PID 1 in the pod"), out);
       assertTrue(out.contains("pod experiment: 2 check(s) FAILED"), out);
     }
   }
