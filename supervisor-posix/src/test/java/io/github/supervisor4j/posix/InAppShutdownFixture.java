@@ -1,7 +1,6 @@
 package io.github.supervisor4j.posix;
 
 import io.github.supervisor4j.ChildSpec;
-import io.github.supervisor4j.ReapPolicy;
 import io.github.supervisor4j.Reaper;
 import io.github.supervisor4j.ReaperConfig;
 import io.github.supervisor4j.ShutdownConfig;
@@ -16,8 +15,9 @@ import java.util.List;
  * -- command... [-- command...]}. Prints {@code child <pid>} per child and {@code ready}, then
  * waits for the JVM to be told to stop (SIGTERM: shutdown hooks, then status 143).
  *
- * <p>It uses the EXCLUSIVE policy because COOPERATIVE (issue 4) is not in this branch; an app
- * using ProcessBuilder must use COOPERATIVE once it exists.
+ * <p>It uses the default COOPERATIVE policy ({@link ReaperConfig#defaults()}), the one an app
+ * that also starts processes with ProcessBuilder must use: EXCLUSIVE would steal their exit
+ * statuses.
  */
 public final class InAppShutdownFixture {
   public static void main(String[] args) throws Exception {
@@ -28,7 +28,7 @@ public final class InAppShutdownFixture {
       if (args[i].equals("--subreaper")) subreaper = true;
       else config = config.withOption(args[i], args[++i]);
     }
-    Reaper reaper = Supervisors.reaper(ReaperConfig.defaults().withPolicy(ReapPolicy.EXCLUSIVE).withSubreaper(subreaper)).start();
+    Reaper reaper = Supervisors.reaper(ReaperConfig.defaults().withSubreaper(subreaper)).start();
     reaper.subscribe(p -> System.out.println("reaped " + p.pid() + " " + p.status()));
     Supervisors.treeShutdown(reaper, config).installShutdownHook();
     List<String> command = new ArrayList<>();
