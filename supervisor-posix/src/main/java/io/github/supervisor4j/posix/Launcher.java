@@ -33,6 +33,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * stopped, nor loop on a caught SIGTTOU. The child gets them back at their defaults. SIGTSTP
  * is forwarded; the launcher itself never stops.
  *
+ * <p>Graceful shutdown ({@code --grace}, {@code --kill-after}, {@code --on-child-exit},
+ * {@code --pre-stop-delay}; docs/shutdown.md): a {@link ShutdownCoordinator} takes SIGTERM and
+ * SIGINT over from the forwarder and returns the child's status once the sequence is over.
+ * Without those options nothing changes: tini's behaviour.
+ *
  * <p>Exit codes, all in one place ({@link #HELP} repeats them): the child's code; 128+N if
  * the child was killed by signal N; 0 for a code remapped by {@code -e}; 127 if the command
  * is not found, 126 if it is not executable; 1 for a usage error or a failure of the

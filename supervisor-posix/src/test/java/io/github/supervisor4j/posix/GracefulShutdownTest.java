@@ -78,6 +78,16 @@ class GracefulShutdownTest {
     }
   }
 
+  @Test
+  void remapsTheChildsStatusWithEAfterTheShutdownAsWithout() throws Exception {
+    try (ForkedRun run = launcher(Mode.SUBREAPER, "-e", "143", "--grace", "30s", "--", "sleep", "1000")) {
+      awaitSpawned(run);
+      run.signal(Signal.SIGTERM);
+      assertEquals(0, run.awaitExit(LONG), run::output);
+      assertTrue(run.output().contains(" killed by SIGTERM, remapped to 0 by -e"), run::output);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   void withGroupTheSignalReachesTheChildsWholeProcessGroup(Mode mode) throws Exception {
