@@ -111,6 +111,7 @@ public final class Launcher {
    * then only wait for the child, and its /proc reading and classes would cost start-up time.
    */
   private static ShutdownCoordinator installShutdown(LauncherOptions options, Reaper reaper, SignalForwarder forwarder) {
+    if (!options.hasShutdownOptions()) return null;
     ShutdownConfig config = options.shutdownConfig();
     if (!config.interceptsShutdownSignals()) return null;
     return ShutdownCoordinator.install(config, reaper, forwarder);

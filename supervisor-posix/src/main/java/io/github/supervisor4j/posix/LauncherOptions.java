@@ -328,6 +328,11 @@ final class LauncherOptions {
     return c;
   }
 
+  /** True if a graceful-shutdown option was given (without one, not even ShutdownConfig is loaded). */
+  boolean hasShutdownOptions() {
+    return shutdown != null;
+  }
+
   /** The graceful-shutdown options given, or {@link ShutdownConfig#defaults()} (tini's behaviour). */
   ShutdownConfig shutdownConfig() {
     return shutdown != null ? shutdown : ShutdownConfig.defaults();
