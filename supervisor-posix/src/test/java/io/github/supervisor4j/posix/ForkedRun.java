@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A supervisor fixture run as a real process, as PID 1 of a new PID namespace or as a
- * subreaper, with its output (stdout and stderr merged) collected line by line with the
+ * A supervisor (the launcher, or an in-app fixture) run as a real process, as PID 1 of a new
+ * PID namespace or as a subreaper, with its output (stdout and stderr merged) collected line by line with the
  * {@link System#nanoTime()} at which each line arrived.
  *
  * <p>Every process it starts inherits the environment variable {@link #TOKEN_VARIABLE} with a
