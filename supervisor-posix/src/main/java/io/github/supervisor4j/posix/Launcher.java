@@ -7,6 +7,7 @@ import io.github.supervisor4j.ReapPolicy;
 import io.github.supervisor4j.ReapedProcess;
 import io.github.supervisor4j.Reaper;
 import io.github.supervisor4j.ReaperConfig;
+import io.github.supervisor4j.ShutdownConfig;
 import io.github.supervisor4j.Signal;
 import io.github.supervisor4j.SignalForwarder;
 import io.github.supervisor4j.SpawnException;
@@ -31,6 +32,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * does: once the child owns the terminal, a launcher that writes a log line must not be
  * stopped, nor loop on a caught SIGTTOU. The child gets them back at their defaults. SIGTSTP
  * is forwarded; the launcher itself never stops.
+ *
+ * <p>Graceful shutdown ({@code --grace}, {@code --kill-after}, {@code --on-child-exit},
+ * {@code --pre-stop-delay}; docs/shutdown.md): a {@link ShutdownCoordinator} takes SIGTERM and
+ * SIGINT over from the forwarder and returns the child's status once the sequence is over.
+ * Without those options nothing changes: tini's behaviour.
  *
  * <p>Exit codes, all in one place ({@link #HELP} repeats them): the child's code; 128+N if
  * the child was killed by signal N; 0 for a code remapped by {@code -e}; 127 if the command
@@ -84,6 +90,7 @@ public final class Launcher {
     setParentDeathSignal(options);
     Reaper reaper = startReaper(options);
     checkReaping(reaper, options.action);
+    ShutdownCoordinator shutdown = installShutdown(options, reaper, forwarder);
     SupervisedProcess child;
     try {
       child = spawn(reaper, options);
@@ -92,7 +99,22 @@ public final class Launcher {
       return e.exitCode();
     }
     forwarder.target(forwardTarget(child, options));
-    return waitForChild(child, options);
+    if (shutdown != null) shutdown.mainChild(child);
+    return waitForChild(child, shutdown, options);
+  }
+
+  /**
+   * The graceful-shutdown sequence of --grace, --kill-after, --on-child-exit and
+   * --pre-stop-delay (docs/shutdown.md), installed before the spawn so that a SIGTERM that
+   * arrives meanwhile is taken over, not lost. Null when none of them changes tini's behaviour
+   * (SIGTERM and SIGINT forwarded at once, exit when the child does): the coordinator would
+   * then only wait for the child, and its /proc reading and classes would cost start-up time.
+   */
+  private static ShutdownCoordinator installShutdown(LauncherOptions options, Reaper reaper, SignalForwarder forwarder) {
+    if (!options.hasShutdownOptions()) return null;
+    ShutdownConfig config = options.shutdownConfig();
+    if (!config.interceptsShutdownSignals()) return null;
+    return ShutdownCoordinator.install(config, reaper, forwarder);
   }
 
   /**
@@ -165,11 +187,14 @@ public final class Launcher {
     return group ? ForwardTarget.processGroup(child.pid()) : ForwardTarget.pid(child.pid());
   }
 
-  /** Returns at once when the main child exits, as tini does: other descendants are not waited for. */
-  private static int waitForChild(SupervisedProcess child, LauncherOptions options) {
+  /**
+   * Without {@code shutdown}, returns at once when the main child exits, as tini does: other
+   * descendants are not waited for. With it, returns when its sequence ends.
+   */
+  private static int waitForChild(SupervisedProcess child, ShutdownCoordinator shutdown, LauncherOptions options) {
     ExitStatus status;
     try {
-      status = child.waitFor();
+      status = shutdown != null ? shutdown.awaitExit() : child.waitFor();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SupervisorException("interrupted while waiting for child " + child.pid());
@@ -303,6 +328,19 @@ public final class Launcher {
       + "                                   SUPERVISOR_KILL_PROCESS_GROUP or TINI_KILL_PROCESS_GROUP is set.\n"
       + "      --pause                      Pause mode, even if the environment would make it ambiguous; takes no COMMAND.\n"
       + "  --                               End of options; a command must follow.\n"
+      + "Graceful shutdown (all off by default: tini's behaviour; DURATION is 500ms, 10s, 1m, 1h or 0):\n"
+      + "      --grace DURATION             On SIGTERM or SIGINT: forward it, wait up to DURATION for the child, then SIGTERM\n"
+      + "                                   every other remaining process (as PID 1: the whole PID namespace; else our own\n"
+      + "                                   descendants, daemons and setsid escapees included), SIGKILL after --kill-after,\n"
+      + "                                   reap them all and exit with the child's status. Without it, the child gets as\n"
+      + "                                   long as it takes and the rest is stopped after it.\n"
+      + "      --kill-after DURATION        Time between that SIGTERM and SIGKILL (default 2s).\n"
+      + "      --on-child-exit exit|wait|terminate\n"
+      + "                                   When the child exits while others live: exit at once (default, tini), wait\n"
+      + "                                   for every other process to exit, or terminate them as above, then exit.\n"
+      + "      --pre-stop-delay DURATION    Hold a received SIGTERM for DURATION before forwarding it (e.g. for Kubernetes\n"
+      + "                                   to drain endpoints). SIGINT is never held.\n"
+      + "  A bad DURATION or word is a usage error (exit 1).\n"
       + "\n"
       + "Environment variables (read after the options, as tini does):\n"
       + "  SUPERVISOR_SUBREAPER=1|0         As -s (1, true, yes or empty: on; 0, false, no: off unless -s is given).\n"
@@ -322,7 +360,8 @@ public final class Launcher {
       + "Exit status:\n"
       + "  the child's exit code; 128+N if the child was killed by signal N; 0 if that code was remapped by -e;\n"
       + "  127 if COMMAND was not found; 126 if it was found but could not be executed;\n"
-      + "  1 for a usage error (one line on stderr) or a failure of the launcher itself;\n"
+      + "  1 for a usage error (one line on stderr, e.g. --grace abc or --on-child-exit maybe) or a failure of the\n"
+      + "  launcher itself;\n"
       + "  0 for --help, --version and --license, and when pause mode ends on SIGINT or SIGTERM.\n"
       + "\n"
       + "JVM options for a fast start (a jar cannot carry them): see docs/launcher.md, e.g.\n"

@@ -1,6 +1,7 @@
 package io.github.supervisor4j.posix;
 
 import io.github.supervisor4j.ForwarderConfig;
+import io.github.supervisor4j.ShutdownConfig;
 import io.github.supervisor4j.Signal;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -35,13 +36,6 @@ final class LauncherOptions {
   /** What the launcher is asked to do. */
   enum Action { RUN, PAUSE, HELP, VERSION, LICENSE }
 
-  /**
-   * Options that the graceful-shutdown issue (issue 5) will implement. They are recognised
-   * now so that a script using them fails with a clear message instead of running a command
-   * named {@code --grace}.
-   */
-  private static final List<String> RESERVED = List.of("--grace", "--kill-after", "--on-child-exit", "--pre-stop-delay");
-
   Action action = Action.RUN;
   List<String> command = Collections.emptyList();
   boolean subreaper;
@@ -53,6 +47,8 @@ final class LauncherOptions {
   Signal parentDeathSignal;
   final BitSet remappedExitCodes = new BitSet(256);
   final Map<Signal, Optional<Signal>> rewrites = new EnumMap<>(Signal.class);
+  /** --grace, --kill-after, --on-child-exit, --pre-stop-delay; null while none was given. */
+  private ShutdownConfig shutdown;
   private boolean pauseRequested;
 
   private LauncherOptions() {}
@@ -126,7 +122,11 @@ final class LauncherOptions {
       case "--pause": noValue(name, inline); pauseRequested = true; return i + 1;
       case "--parent-death-signal":
       case "--remap-exit":
-      case "--rewrite": {
+      case "--rewrite":
+      case ShutdownConfig.GRACE:
+      case ShutdownConfig.KILL_AFTER:
+      case ShutdownConfig.ON_CHILD_EXIT:
+      case ShutdownConfig.PRE_STOP_DELAY: {
         String value = inline;
         int next = i + 1;
         if (value == null) {
@@ -137,7 +137,6 @@ final class LauncherOptions {
         return next;
       }
       default:
-        if (RESERVED.contains(name)) throw new UsageException("option " + name + " is reserved for graceful shutdown and not implemented in this version");
         throw new UsageException("unknown option: " + name + " (see --help)");
     }
   }
@@ -196,6 +195,16 @@ final class LauncherOptions {
       case "-e":
       case "--remap-exit":
         remappedExitCodes.set(parseExitCode(name, value));
+        break;
+      case ShutdownConfig.GRACE:
+      case ShutdownConfig.KILL_AFTER:
+      case ShutdownConfig.ON_CHILD_EXIT:
+      case ShutdownConfig.PRE_STOP_DELAY:
+        try {
+          shutdown = shutdownConfig().withOption(name, value);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException(e.getMessage()); // "--grace: not a duration: abc (use 500ms, 10s or 1m)"
+        }
         break;
       default:
         parseRewrite(name, value);
@@ -295,10 +304,12 @@ final class LauncherOptions {
   private void check() throws UsageException {
     if (singleChild && setsid) throw new UsageException("-c/--single-child and --setsid cannot be used together");
     if (singleChild && processGroupOption) throw new UsageException("-c/--single-child and -g/--process-group cannot be used together");
-    if (action == Action.PAUSE && (processGroup && processGroupOption || setsid || singleChild || !rewrites.isEmpty() || !remappedExitCodes.isEmpty())) {
+    if (action == Action.PAUSE && (processGroup && processGroupOption || setsid || singleChild || !rewrites.isEmpty() || !remappedExitCodes.isEmpty()
+        || shutdown != null)) {
       // Options about a child make no sense without one; TINI_KILL_PROCESS_GROUP from an
       // image's environment is tolerated.
-      throw new UsageException("pause mode runs no child, so -g, -c, --setsid, -r and -e do not apply; give a command or drop them");
+      throw new UsageException("pause mode runs no child, so -g, -c, --setsid, -r, -e and the shutdown options (--grace, --kill-after, "
+          + "--on-child-exit, --pre-stop-delay) do not apply; give a command or drop them");
     }
     // -c: signals reach the child alone, whatever the environment asks for.
     if (singleChild) processGroup = false;
@@ -315,6 +326,16 @@ final class LauncherOptions {
       c = r.getValue().isPresent() ? c.withRewrite(r.getKey(), r.getValue().get()) : c.withDropped(r.getKey());
     }
     return c;
+  }
+
+  /** True if a graceful-shutdown option was given (without one, not even ShutdownConfig is loaded). */
+  boolean hasShutdownOptions() {
+    return shutdown != null;
+  }
+
+  /** The graceful-shutdown options given, or {@link ShutdownConfig#defaults()} (tini's behaviour). */
+  ShutdownConfig shutdownConfig() {
+    return shutdown != null ? shutdown : ShutdownConfig.defaults();
   }
 
   /** The exit code tini would give for a child that ended with shell code {@code code}. */

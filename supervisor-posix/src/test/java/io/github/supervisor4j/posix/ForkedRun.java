@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A supervisor fixture run as a real process, as PID 1 of a new PID namespace or as a
- * subreaper, with its output (stdout and stderr merged) collected line by line with the
+ * A supervisor (the launcher, or an in-app fixture) run as a real process, as PID 1 of a new
+ * PID namespace or as a subreaper, with its output (stdout and stderr merged) collected line by line with the
  * {@link System#nanoTime()} at which each line arrived.
  *
  * <p>Every process it starts inherits the environment variable {@link #TOKEN_VARIABLE} with a
@@ -39,13 +39,14 @@ final class ForkedRun implements AutoCloseable {
   private final String token = UUID.randomUUID().toString();
   private final List<Line> lines = new ArrayList<>(); // guarded by itself
   private volatile long exitNanos;
+  private final Thread reader;
 
   private ForkedRun(List<String> command) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().put(TOKEN_VARIABLE, token);
     process = pb.start();
     process.onExit().thenRun(() -> exitNanos = System.nanoTime());
-    Thread reader = new Thread(this::read, "output of " + process.pid());
+    reader = new Thread(this::read, "output of " + process.pid());
     reader.setDaemon(true);
     reader.start();
   }
@@ -154,6 +155,16 @@ final class ForkedRun implements AutoCloseable {
       for (Line l : lines) out.add(l.text());
       return out;
     }
+  }
+
+  /**
+   * The lines printed, once the output is closed: the process and every other holder of its
+   * stdout and stderr have exited. Fails after 10 s.
+   */
+  List<String> linesAfterExit() throws InterruptedException {
+    reader.join(10_000);
+    if (reader.isAlive()) fail("output still open 10 s after the exit:\n" + output());
+    return lines();
   }
 
   /** Live processes (not zombies) that this run started, wherever they ended up. */

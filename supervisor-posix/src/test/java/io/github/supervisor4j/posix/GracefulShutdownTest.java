@@ -17,9 +17,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The launcher's shutdown sequence ({@link ShutdownCoordinator}, wired as the launcher will
- * wire it, in {@link ShutdownFixture}) on real processes, as PID 1 of a PID namespace and as a
- * subreaper.
+ * The launcher's shutdown sequence ({@link ShutdownCoordinator}, behind {@link Launcher}'s
+ * {@code --grace}, {@code --kill-after}, {@code --on-child-exit} and {@code --pre-stop-delay})
+ * on real processes, as PID 1 of a PID namespace and as a subreaper: a forked JVM runs {@link
+ * Launcher#main} from the test class path, as {@link LauncherTest} does. {@code -v} makes it
+ * log at INFO, where the escalation's lines are.
  *
  * <p>Durations are asserted from below only where the behaviour promises a wait (a lower
  * bound is a fact of the sequence); upper bounds are generous, only telling "promptly" from
@@ -42,6 +44,19 @@ class GracefulShutdownTest {
     return TimeUnit.NANOSECONDS.toMillis(later - nanos);
   }
 
+  /** The launcher, at INFO (-v), in {@code mode} (which adds --subreaper for SUBREAPER). */
+  private static ForkedRun launcher(Mode mode, String... args) throws java.io.IOException {
+    String[] a = new String[args.length + 1];
+    a[0] = "-v";
+    System.arraycopy(args, 0, a, 1, args.length);
+    return ForkedRun.start(mode, Launcher.class, a);
+  }
+
+  /** The launcher's INFO line "spawned child process 'sleep' with pid 12", once the child runs. */
+  private static ForkedRun.Line awaitSpawned(ForkedRun run) throws InterruptedException {
+    return run.await(l -> l.contains("] spawned child process "), LONG);
+  }
+
   @ParameterizedTest(name = "{0}: {1} to {2} gives {3}")
   @CsvSource({
       "PID1, SIGTERM, sleep, 143",
@@ -51,8 +66,8 @@ class GracefulShutdownTest {
   void childThatExitsOnTheSignalEndsTheSupervisorPromptlyWithItsStatus(Mode mode, Signal signal, String child, int code)
       throws Exception {
     String cmd = child.equals("sleep") ? "sleep" : printSignals();
-    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--grace", "30s", "--", cmd, "1000")) {
-      run.await("child ");
+    try (ForkedRun run = launcher(mode, "--grace", "30s", "--", cmd, "1000")) {
+      awaitSpawned(run);
       if (child.equals("print_signals")) run.await("ready ");
       long sent = System.nanoTime();
       run.signal(signal);
@@ -63,10 +78,20 @@ class GracefulShutdownTest {
     }
   }
 
+  @Test
+  void remapsTheChildsStatusWithEAfterTheShutdownAsWithout() throws Exception {
+    try (ForkedRun run = launcher(Mode.SUBREAPER, "-e", "143", "--grace", "30s", "--", "sleep", "1000")) {
+      awaitSpawned(run);
+      run.signal(Signal.SIGTERM);
+      assertEquals(0, run.awaitExit(LONG), run::output);
+      assertTrue(run.output().contains(" killed by SIGTERM, remapped to 0 by -e"), run::output);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Mode.class)
   void withGroupTheSignalReachesTheChildsWholeProcessGroup(Mode mode) throws Exception {
-    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--group", "--grace", "30s", "--kill-after", "300ms",
+    try (ForkedRun run = launcher(mode, "-g", "--grace", "30s", "--kill-after", "300ms",
         "--", "sh", "-c", printSignals() + " --ignore-term & wait")) {
       run.await("ready ");
       run.signal(Signal.SIGTERM);
@@ -88,7 +113,7 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void childIgnoringSigtermIsKilledOnceGraceAndKillAfterHavePassed(Mode mode) throws Exception {
-    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--grace", "1s", "--kill-after", "1s", "--",
+    try (ForkedRun run = launcher(mode, "--grace", "1s", "--kill-after", "1s", "--",
         printSignals(), "--ignore-term")) {
       int child = run.awaitPid("ready");
       // The scan must see what runs now: the child, the supervisor JVM and, for PID1, unshare.
@@ -112,7 +137,7 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void terminateEndsDaemonAndSetsidProcessAndExitsWithTheChildsStatus(Mode mode) throws Exception {
-    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--on-child-exit", "terminate", "--kill-after", "500ms",
+    try (ForkedRun run = launcher(mode, "--on-child-exit", "terminate", "--kill-after", "500ms",
         "--", daemons(), "7", "1000", "1000", "--daemon-ignores-term")) {
       int daemon = run.awaitPid("daemon");
       int session = run.awaitPid("session");
@@ -130,7 +155,7 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void sigtermWhileWaitingForTheOthersTerminatesThem(Mode mode) throws Exception {
-    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--on-child-exit", "wait", "--kill-after", "500ms",
+    try (ForkedRun run = launcher(mode, "--on-child-exit", "wait", "--kill-after", "500ms",
         "--", daemons(), "7", "1000", "1000", "--daemon-ignores-term")) {
       run.await(l -> l.contains("waiting for 2 other processes to exit (--on-child-exit wait)"), LONG);
       run.signal(Signal.SIGTERM);
@@ -146,13 +171,16 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void waitExitsOnlyAfterDaemonAndSetsidProcessHaveExited(Mode mode) throws Exception {
-    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--on-child-exit", "wait",
+    try (ForkedRun run = launcher(mode, "--on-child-exit", "wait",
         "--", daemons(), "7", "2", "1")) {
       int daemon = run.awaitPid("daemon");
       int session = run.awaitPid("session");
       assertEquals(7, run.awaitExit(LONG), run::output);
       List<String> lines = run.lines();
-      int exitLine = lines.indexOf("exit exited 7");
+      int exitLine = -1;
+      for (int i = 0; i < lines.size() && exitLine < 0; i++) {
+        if (lines.get(i).contains("] main child ") && lines.get(i).endsWith(" exited 7")) exitLine = i;
+      }
       assertTrue(exitLine >= 0, run::output);
       assertTrue(lines.indexOf("daemon " + daemon + " done") >= 0 && lines.indexOf("daemon " + daemon + " done") < exitLine, run::output);
       assertTrue(lines.indexOf("session " + session + " done") >= 0 && lines.indexOf("session " + session + " done") < exitLine, run::output);
@@ -162,7 +190,7 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void exitLeavesAtOnceWithoutWaitingForDaemons(Mode mode) throws Exception {
-    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--on-child-exit", "exit",
+    try (ForkedRun run = launcher(mode, "--on-child-exit", "exit",
         "--", daemons(), "7", "30", "30")) {
       long started = run.await("session ").nanos();
       assertEquals(7, run.awaitExit(LONG), run::output);
@@ -179,7 +207,7 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void preStopDelayHoldsSigtermBeforeTheChildSeesIt(Mode mode) throws Exception {
-    try (ForkedRun run = ForkedRun.start(mode, ShutdownFixture.class, "--pre-stop-delay", "1s", "--grace", "10s",
+    try (ForkedRun run = launcher(mode, "--pre-stop-delay", "1s", "--grace", "10s",
         "--", printSignals())) {
       run.await("ready ");
       long sent = System.nanoTime();
@@ -196,7 +224,7 @@ class GracefulShutdownTest {
     // The sibling shares the supervisor's process group and session: kill(0), kill(-pgid) or a
     // walk of all of /proc would reach it.
     Process sibling = new ProcessBuilder(printSignals()).start();
-    try (ForkedRun run = ForkedRun.start(Mode.SUBREAPER, ShutdownFixture.class, "--grace", "500ms", "--kill-after", "500ms",
+    try (ForkedRun run = launcher(Mode.SUBREAPER, "--grace", "500ms", "--kill-after", "500ms",
         "--", daemons(), "0", "1000", "1000", "--stay", "--daemon-ignores-term")) {
       java.io.BufferedReader siblingOut = new java.io.BufferedReader(new java.io.InputStreamReader(sibling.getInputStream()));
       assertTrue(siblingOut.readLine().startsWith("ready "));
@@ -219,7 +247,7 @@ class GracefulShutdownTest {
     // where "every process but 1" would be every process of the machine.
     PidNamespace.require();
     List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--kill-child"));
-    cmd.addAll(TestJvm.command(ShutdownFixture.class, List.of("-XX:-UsePerfData"),
+    cmd.addAll(TestJvm.command(Launcher.class, List.of("-XX:-UsePerfData"),
         List.of("--on-child-exit", "terminate", "--", daemons(), "7", "1000", "1000")));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes());
@@ -231,16 +259,20 @@ class GracefulShutdownTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "--grace | -1 | ShutdownFixture: --grace: must not be negative: -1",
-      "--grace | abc | ShutdownFixture: --grace: not a duration: abc (use 500ms, 10s or 1m)",
-      "--on-child-exit | maybe | ShutdownFixture: --on-child-exit: expected exit, wait or terminate: maybe",
-      "--kill-after | 5 | ShutdownFixture: --kill-after: not a duration: 5 (use 500ms, 10s or 1m)"})
-  void badValueGivesOneLineAndExitCode1(String option, String value, String message) throws Exception {
-    try (ForkedRun run = ForkedRun.startPlain(ShutdownFixture.class, option, value, "--", "true")) {
-      assertEquals(1, run.awaitExit(LONG), run::output);
-      run.await(l -> true, Duration.ofSeconds(5));
-      Thread.sleep(50); // let the reader drain the pipe
-      assertEquals(List.of(message), run.lines());
+      "--grace -1 | --grace: must not be negative: -1",
+      "--grace abc | --grace: not a duration: abc (use 500ms, 10s or 1m)",
+      "--grace=abc | --grace: not a duration: abc (use 500ms, 10s or 1m)",
+      "--on-child-exit maybe | --on-child-exit: expected exit, wait or terminate: maybe",
+      "--kill-after 5 | --kill-after: not a duration: 5 (use 500ms, 10s or 1m)",
+      "--pre-stop-delay=1x | --pre-stop-delay: not a duration: 1x (use 500ms, 10s or 1m)"})
+  void badValueGivesOneLineAndTheUsageExitCode(String option, String message) throws Exception {
+    List<String> args = new java.util.ArrayList<>(List.of(option.split(" ")));
+    args.addAll(List.of("--", "true"));
+    try (ForkedRun run = ForkedRun.startPlain(Launcher.class, args.toArray(new String[0]))) {
+      assertEquals(Launcher.EXIT_USAGE, run.awaitExit(LONG), run::output);
+      List<String> lines = run.linesAfterExit();
+      assertEquals(1, lines.size(), run::output);
+      assertTrue(lines.get(0).startsWith("[FATAL supervisor4j (") && lines.get(0).endsWith(")] " + message), run::output);
     }
   }
 }

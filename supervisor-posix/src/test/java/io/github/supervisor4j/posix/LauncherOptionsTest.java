@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.supervisor4j.ShutdownConfig;
 import io.github.supervisor4j.Signal;
 import io.github.supervisor4j.posix.LauncherOptions.Action;
 import io.github.supervisor4j.posix.LauncherOptions.UsageException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,8 +47,13 @@ class LauncherOptionsTest {
         Arguments.of(new String[] {"-g"}, Map.of(), "pause mode runs no child"),
         Arguments.of(new String[] {"-c", "--setsid", "--", "true"}, Map.of(), "cannot be used together"),
         Arguments.of(new String[] {"-c", "-g", "--", "true"}, Map.of(), "cannot be used together"),
-        Arguments.of(new String[] {"--grace", "10s", "--", "true"}, Map.of(), "--grace is reserved"),
-        Arguments.of(new String[] {"--on-child-exit=wait", "--", "true"}, Map.of(), "--on-child-exit is reserved"),
+        Arguments.of(new String[] {"--grace", "-1", "--", "true"}, Map.of(), "--grace: must not be negative: -1"),
+        Arguments.of(new String[] {"--grace=abc", "--", "true"}, Map.of(), "--grace: not a duration: abc (use 500ms, 10s or 1m)"),
+        Arguments.of(new String[] {"--kill-after", "5", "--", "true"}, Map.of(), "--kill-after: not a duration: 5"),
+        Arguments.of(new String[] {"--pre-stop-delay", "", "--", "true"}, Map.of(), "--pre-stop-delay: not a duration"),
+        Arguments.of(new String[] {"--on-child-exit", "maybe", "--", "true"}, Map.of(), "--on-child-exit: expected exit, wait or terminate: maybe"),
+        Arguments.of(new String[] {"--grace"}, Map.of(), "option --grace requires a value"),
+        Arguments.of(new String[] {"--grace", "10s"}, Map.of(), "pause mode runs no child"),
         Arguments.of(new String[] {"--", "true"}, Map.of("SUPERVISOR_VERBOSITY", "loud"), "not a valid value for SUPERVISOR_VERBOSITY: loud"),
         Arguments.of(new String[] {"--", "true"}, Map.of("TINI_VERBOSITY", "-1"), "not a valid value for TINI_VERBOSITY: -1"),
         Arguments.of(new String[] {"--", "true"}, Map.of("SUPERVISOR_SUBREAPER", "maybe"), "not a valid value for SUPERVISOR_SUBREAPER: maybe"),
@@ -95,6 +102,17 @@ class LauncherOptionsTest {
     assertTrue(o.subreaper && o.processGroup);
     assertEquals(0, o.remap(3));
     assertEquals(Signal.SIGTERM, o.parentDeathSignal);
+  }
+
+  @Test
+  void takesTheShutdownOptionsWithSpaceOrEqualsAndKeepsTinisDefaultsWithout() throws Exception {
+    ShutdownConfig expected = ShutdownConfig.defaults().withGrace(Duration.ofSeconds(10)).withKillAfter(Duration.ofMillis(500))
+        .withOnChildExit(ShutdownConfig.OnChildExit.TERMINATE).withPreStopDelay(Duration.ofMinutes(1));
+    assertEquals(expected, LauncherOptions.parse(new String[] {"--grace", "10s", "--kill-after=500ms", "--on-child-exit", "terminate",
+        "--pre-stop-delay=1m", "--", "true"}, Map.of()).shutdownConfig());
+    ShutdownConfig defaults = LauncherOptions.parse(new String[] {"--", "true"}, Map.of()).shutdownConfig();
+    assertEquals(ShutdownConfig.defaults(), defaults);
+    assertTrue(!defaults.interceptsShutdownSignals(), "without the options SIGTERM is forwarded at once, as tini does");
   }
 
   @Test

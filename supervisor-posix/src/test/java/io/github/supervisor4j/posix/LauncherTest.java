@@ -294,6 +294,7 @@ class LauncherTest {
     }
     for (String s : List.of("-s, --subreaper", "-p, --parent-death-signal", "-g, --process-group", "-e, --remap-exit", "-w, --warn-on-reap",
         "-v, --verbose", "-l, --license", "-h, --help", "--version", "-r, --rewrite", "--setsid", "-c, --single-child", "--pause",
+        "--grace DURATION", "--kill-after DURATION", "--on-child-exit exit|wait|terminate", "--pre-stop-delay DURATION",
         "SUPERVISOR_SUBREAPER", "SUPERVISOR_KILL_PROCESS_GROUP", "SUPERVISOR_VERBOSITY", "TINI_SUBREAPER", "TINI_KILL_PROCESS_GROUP",
         "TINI_VERBOSITY", "128+N", "127", "126", "1 for a usage error")) {
       assertTrue(help.contains(s), () -> "--help mentions " + s);
