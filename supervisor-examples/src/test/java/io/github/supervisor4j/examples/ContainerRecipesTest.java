@@ -91,6 +91,35 @@ class ContainerRecipesTest {
         "--pre-stop-delay + --grace + --kill-after = " + shutdown + " must end before terminationGracePeriodSeconds " + gracePeriod);
   }
 
+  /**
+   * The manifest's launcher container, run outside Kubernetes as it would run in the pod: not
+   * PID 1 (so with -s), its image's files mapped as for the Dockerfiles. After SIGTERM it holds
+   * the signal for --pre-stop-delay, passes it to the app, which shuts down gracefully, and
+   * exits 0 before the kubelet's SIGKILL would come.
+   */
+  @Test
+  void podManifestLauncherContainerStopsWithExitZeroWithinTheGracePeriod() throws Exception {
+    Map<String, Object> spec = map(yaml(CONTAINERS.resolve("pod.yaml")).get("spec"));
+    int gracePeriod = (Integer) spec.get("terminationGracePeriodSeconds");
+    Map<String, Object> batch = null;
+    for (Object c : (List<?>) spec.get("containers")) {
+      if ("batch".equals(map(c).get("name"))) batch = map(c);
+    }
+    assertEquals("orphan-reaping-app:launcher", batch.get("image"), "built from Dockerfile.launcher");
+    List<String> words = new ArrayList<>(strings(batch.get("command")));
+    words.addAll(strings(batch.get("args")));
+    List<String> command = substitute(Dockerfile.parse(CONTAINERS.resolve("Dockerfile.launcher")), words);
+    try (Forked container = Forked.start(command)) {
+      container.awaitOutput("running until SIGTERM", LIMIT);
+      assertTrue(container.handle().destroy(), "SIGTERM to the launcher"); // as the kubelet
+      int code = container.waitFor(Duration.ofSeconds(gracePeriod));
+      String out = container.output();
+      assertEquals(0, code, out);
+      assertTrue(out.contains("shutdown: clean"), out);
+      assertEquals(List.of(), container.leftBehind(), out);
+    }
+  }
+
   @Test
   void shutdownTimeCountsPreStopDelayGraceAndKillAfter() {
     assertEquals(Duration.ofSeconds(2), launcherShutdownTime(List.of("java", "-jar", "/supervisor-launcher.jar", "--", "app")));
@@ -114,15 +143,20 @@ class ContainerRecipesTest {
   /** ENTRYPOINT followed by CMD, with each COPY destination replaced by its built source, and "java" by the test's java. */
   private static List<String> containerCommand(Path dockerfile) throws IOException {
     Dockerfile d = Dockerfile.parse(dockerfile);
-    List<String> out = new ArrayList<>();
     List<String> words = new ArrayList<>(d.entrypoint);
     words.addAll(d.cmd);
+    return substitute(d, words);
+  }
+
+  /** {@code words} with each of {@code d}'s COPY destinations replaced by its built source, and "java" by the test's java. */
+  private static List<String> substitute(Dockerfile d, List<String> words) {
+    List<String> out = new ArrayList<>();
     for (String w : words) {
       if (w.equals("java")) {
         out.add(Built.java());
       } else if (d.copies.containsKey(w)) {
         Path built = Built.root().resolve(d.copies.get(w));
-        assertTrue(Files.isRegularFile(built), dockerfile.getFileName() + " copies " + built + ", which the build did not make");
+        assertTrue(Files.isRegularFile(built), "the Dockerfile copies " + built + ", which the build did not make");
         out.add(built.toString());
       } else {
         out.add(w);
