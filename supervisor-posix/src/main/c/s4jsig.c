@@ -116,9 +116,24 @@ int s4j_disposition(int sig) {
   return 2;
 }
 
+/*
+ * HotSpot's own signals (thread dumps, suspend/resume, its crash and memory-fault handling),
+ * the uncatchable ones, and the reaper's SIGCHLD. ForwarderConfig refuses them first; this is
+ * the last line, so that no caller can take one over by mistake.
+ */
+static int reserved(int sig) {
+  switch (sig) {
+    case SIGQUIT: case SIGUSR2: case SIGPIPE: case SIGXFSZ: case SIGBUS: case SIGSEGV:
+    case SIGILL: case SIGFPE: case SIGKILL: case SIGSTOP: case SIGCHLD:
+      return 1;
+    default:
+      return sig >= SIGRTMIN; /* glibc's and HotSpot's real-time signals */
+  }
+}
+
 /* Installs the handler for sig, keeping the previous action for s4j_restore. 0 or errno. */
 int s4j_install(int sig) {
-  if (sig <= 0 || sig >= S4J_NSIG) return EINVAL;
+  if (sig <= 0 || sig >= S4J_NSIG || reserved(sig)) return EINVAL;
   struct sigaction sa, old;
   sa.sa_handler = s4j_handler;
   sa.sa_flags = SA_RESTART;
