@@ -35,6 +35,7 @@ final class NativeSignals {
   private static S4jSig binding;
   private static String reason;
   private static boolean loaded;
+  private static boolean failed;
   private static Object owner;
 
   private NativeSignals() {}
@@ -47,6 +48,7 @@ final class NativeSignals {
         binding = load();
       } catch (IOException | RuntimeException | LinkageError e) {
         binding = null;
+        failed = true;
         reason = LIBRARY + " could not be loaded: " + e.getMessage();
       }
     }
@@ -57,6 +59,15 @@ final class NativeSignals {
   static synchronized String reason() {
     binding();
     return reason;
+  }
+
+  /**
+   * True if the library should have loaded but did not (an I/O error, a noexec directory, a
+   * stale library): worth a warning, unlike a fast path that is disabled or not built.
+   */
+  static synchronized boolean failed() {
+    binding();
+    return failed;
   }
 
   /** The binding for {@code who}'s exclusive use until {@link #release}, or null. */

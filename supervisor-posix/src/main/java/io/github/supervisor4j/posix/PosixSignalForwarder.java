@@ -91,7 +91,11 @@ final class PosixSignalForwarder implements SignalForwarder {
       if (n != null) {
         startNative(n);
       } else {
-        log.debug("process {}: forwarding signals with sun.misc.Signal: {}", Os.getpid(), NativeSignals.reason());
+        if (NativeSignals.failed()) {
+          log.warn("process {}: signal fast path unavailable, forwarding with sun.misc.Signal (slower): {}", Os.getpid(), NativeSignals.reason());
+        } else {
+          log.debug("process {}: forwarding signals with sun.misc.Signal: {}", Os.getpid(), NativeSignals.reason());
+        }
         startJava();
       }
       started = true;
