@@ -144,6 +144,7 @@ final class PosixSignalForwarder implements SignalForwarder {
       }
     } catch (RuntimeException e) {
       closeNative();
+      Os.close(fd);
       throw e;
     }
     reader = new Thread(() -> readRecords(n, fd), "supervisor4j signal forwarder");
@@ -154,7 +155,11 @@ final class PosixSignalForwarder implements SignalForwarder {
     // launcher's `-- true` took ~420 ms instead of ~100 ms. At exit, stop the records (the C
     // handler goes on forwarding; only events stop) and let the reader leave.
     exitHook = new Thread(this::stopRecords, "supervisor4j signal forwarder exit");
-    Runtime.getRuntime().addShutdownHook(exitHook);
+    try {
+      Runtime.getRuntime().addShutdownHook(exitHook);
+    } catch (IllegalStateException e) {
+      exitHook = null; // started while the JVM exits: nothing left to delay
+    }
     log.debug("process {}: forwarding {} in libs4jsig's signal handler", Os.getpid(), installed);
   }
 
