@@ -17,6 +17,8 @@ CDS=${CDS:-/tmp/supervisor4j-launcher.jsa}
 # jffi's stub unpacked once, as an image build would do it (docs/launcher.md).
 JFFI_DIR=$(mktemp -d)
 unzip -q -j -o "$JAR" "jni/$(uname -m | sed 's/arm64/aarch64/')-Linux/libjffi-1.2.so" -d "$JFFI_DIR"
+# libs4jsig (the signal fast path) next to it: found there instead of unpacked at each start.
+unzip -q -j -o "$JAR" "META-INF/native/linux-$(uname -m | sed 's/arm64/aarch64/')/libs4jsig.so" -d "$JFFI_DIR" 2>/dev/null || true
 trap 'rm -rf "$JFFI_DIR"' EXIT
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -54,5 +56,6 @@ bench "java \$FAST -version" "$JAVA" $FAST -version
 bench "launcher -s -- date (plain java -jar)" "$JAVA" -jar "$JAR" -s -- date +%s%N
 bench "launcher -s -- date (fast flags)" "$JAVA" $FAST -jar "$JAR" -s -- date +%s%N
 bench "launcher -s -- date (fast flags + AppCDS)" "$JAVA" $FAST -XX:SharedArchiveFile="$CDS" -jar "$JAR" -s -- date +%s%N
+bench "launcher -s -- date (fast + AppCDS, sun.misc.Signal)" "$JAVA" $FAST -Dsupervisor4j.nativeSignals=false -XX:SharedArchiveFile="$CDS" -jar "$JAR" -s -- date +%s%N
 bench "launcher -s -- date (fast flags + AppCDS, jnr-ffi LibC)" "$JAVA" $FAST -Dsupervisor4j.libc=jnr -XX:SharedArchiveFile="$CDS" -jar "$JAR" -s -- date +%s%N
 bench "launcher -s -- date (fast + AppCDS + jffi.boot.library.path)" "$JAVA" $FAST -XX:SharedArchiveFile="$CDS" -Djffi.boot.library.path="$JFFI_DIR" -jar "$JAR" -s -- date +%s%N

@@ -73,6 +73,7 @@ final class JffiLibC implements InvocationHandler {
     add("prctl", r, 1, i, i, i, i, i);
     functions.put("syscall", new Function("syscall", Type.SINT64, 1, i, i, i));
     add("close", r, -1, i);
+    functions.put("read", new Function("read", Type.SINT64, -1, i, p, i));
     add("setpgid", r, -1, i, i);
     add("getpgid", r, -1, i);
     add("tcgetpgrp", r, -1, i);

@@ -39,6 +39,9 @@ public interface LibC {
 
   int close(int fd);
 
+  /** ssize_t read(int fd, void *buf, size_t count). */
+  long read(int fd, Pointer buf, long count);
+
   int setpgid(int pid, int pgid);
 
   int getpgid(int pid);

@@ -200,6 +200,20 @@ final class Os {
     return (int) LIBC.syscall(SYS_GETTID, 0, 0);
   }
 
+  /**
+   * read(2), retried on EINTR: the number of bytes read, 0 at end of file.
+   *
+   * @throws SystemCallException on failure
+   */
+  static long read(int fd, Pointer buffer, long count) {
+    while (true) {
+      long r = LIBC.read(fd, buffer, count);
+      if (r >= 0) return r;
+      int errno = errno();
+      if (errno != EINTR) throw failure("read(" + fd + ")", errno, getpid());
+    }
+  }
+
   static void close(int fd) {
     LIBC.close(fd);
   }

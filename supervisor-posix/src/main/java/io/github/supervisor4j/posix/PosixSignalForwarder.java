@@ -24,12 +24,26 @@ import org.slf4j.LoggerFactory;
 import sun.misc.SignalHandler;
 
 /**
- * The Linux {@link SignalForwarder}, on {@code sun.misc.Signal}.
+ * The Linux {@link SignalForwarder}: libs4jsig's C handler when it is available, else
+ * {@code sun.misc.Signal}.
  *
- * <p>Not on jnr-posix's {@code signal()}: that runs Java inside the real signal handler via a
+ * <p><b>Native path</b> (the default; {@link NativeSignals}): our C handler, installed with
+ * sigaction, forwards the signal with kill(2) inside the handler, as soon as the kernel
+ * delivers it to any thread (kill is async-signal-safe), and writes a record of what it did to
+ * a pipe. The thread "supervisor4j signal forwarder" reads the records (blocked in read(2), no
+ * polling) to log, emit {@link ForwardEvent}s and run what must run in Java: signals that
+ * arrive before there is a target (held, then delivered by {@link #target(ForwardTarget)}),
+ * and those an {@link Interceptor} may take over. HotSpot's dispatch, a new Java thread per
+ * signal (docs/bench.md: p50 ~0.15 ms, p99 one scheduler tick), is not on the forwarding path.
+ * It also works under {@code -Xrs}, where no Java signal handler ever runs.
+ *
+ * <p><b>Fallback</b> ({@code -Dsupervisor4j.nativeSignals=false}, no library for this
+ * platform, or another forwarder of this JVM holds the native one): {@code sun.misc.Signal}.
+ * Not jnr-posix's {@code signal()}: that runs Java inside the real signal handler via a
  * weakly held closure, which is not async-signal-safe and silently stopped working after a GC
  * (FACTS.md). HotSpot instead notes the signal in its handler and runs ours on a new Java
  * thread, so forwarding is serialised here under {@link #lock} to keep the order of delivery.
+ * Refused under {@code -Xrs}.
  */
 final class PosixSignalForwarder implements SignalForwarder {
   private static final Logger log = LoggerFactory.getLogger(PosixSignalForwarder.class);
@@ -48,6 +62,11 @@ final class PosixSignalForwarder implements SignalForwarder {
   private boolean started; // guarded by lock
   private boolean closed; // guarded by lock
   private volatile Interceptor interceptor;
+  private Set<Signal> intercepted = EnumSet.noneOf(Signal.class); // guarded by lock
+  private S4jSig s4j; // guarded by lock; non-null while the native path is in use
+  private final Set<Signal> installed = EnumSet.noneOf(Signal.class); // guarded by lock; native path
+  private Thread reader; // guarded by lock; native path
+  private Thread exitHook; // guarded by lock; native path
 
   /**
    * Looks at each received signal before it is forwarded and may take it over: the shutdown
@@ -68,24 +87,169 @@ final class PosixSignalForwarder implements SignalForwarder {
     synchronized (lock) {
       if (closed) throw new IllegalStateException("signal forwarder is closed");
       if (started) return this;
-      if (!HotSpotSignals.dispatcherRunning()) {
-        throw new SupervisorException("cannot forward signals: the JVM runs with -Xrs, so Java signal handlers never run "
-            + "(no Signal Dispatcher thread); remove -Xrs");
-      }
-      SignalHandler handler = s -> received(Signal.of(s.getNumber()));
-      for (Signal s : config.signals()) {
-        try {
-          SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal(s.shortName()), handler);
-          previous.put(s, old);
-          if (old == SignalHandler.SIG_IGN && SHUTDOWN_SIGNALS.contains(s)) warnIgnoredAtStart(s);
-        } catch (IllegalArgumentException e) {
-          restoreHandlers();
-          throw new SupervisorException("cannot catch " + s + ": " + e.getMessage(), e);
+      S4jSig n = NativeSignals.claim(this);
+      if (n != null) {
+        startNative(n);
+      } else {
+        if (NativeSignals.failed()) {
+          log.warn("process {}: signal fast path unavailable, forwarding with sun.misc.Signal (slower): {}", Os.getpid(), NativeSignals.reason());
+        } else {
+          log.debug("process {}: forwarding signals with sun.misc.Signal: {}", Os.getpid(), NativeSignals.reason());
         }
+        startJava();
       }
       started = true;
       return this;
     }
+  }
+
+  private void startJava() {
+    if (!HotSpotSignals.dispatcherRunning()) {
+      throw new SupervisorException("cannot forward signals: the JVM runs with -Xrs, so Java signal handlers never run "
+          + "(no Signal Dispatcher thread); remove -Xrs");
+    }
+    SignalHandler handler = s -> received(Signal.of(s.getNumber()));
+    for (Signal s : config.signals()) {
+      try {
+        SignalHandler old = sun.misc.Signal.handle(new sun.misc.Signal(s.shortName()), handler);
+        previous.put(s, old);
+        if (old == SignalHandler.SIG_IGN && SHUTDOWN_SIGNALS.contains(s)) warnIgnoredAtStart(s);
+      } catch (IllegalArgumentException e) {
+        restoreHandlers();
+        throw new SupervisorException("cannot catch " + s + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Opens the record pipe, sets each signal's action, installs the C handler, starts the reader. */
+  private void startNative(S4jSig n) {
+    int fd = n.s4j_open();
+    if (fd < 0) {
+      NativeSignals.release(this);
+      throw Os.failure("pipe2 (libs4jsig)", -fd, Os.getpid());
+    }
+    s4j = n;
+    try {
+      for (Signal s : config.signals()) {
+        n.s4j_set_action(s.number(), action(s));
+        // As HotSpot does for sun.misc.Signal (JVM_RegisterSignal): an ignored shutdown
+        // signal stays ignored, so `nohup` and `trap '' TERM` keep their meaning.
+        if (SHUTDOWN_SIGNALS.contains(s) && n.s4j_disposition(s.number()) == S4jSig.DISPOSITION_IGNORED) {
+          warnIgnoredAtStart(s);
+          continue;
+        }
+        int errno = n.s4j_install(s.number());
+        if (errno != 0) throw new SupervisorException("cannot catch " + s + ": " + Os.failure("sigaction(" + s + ")", errno, Os.getpid()).getMessage());
+        installed.add(s);
+      }
+    } catch (RuntimeException e) {
+      closeNative();
+      Os.close(fd);
+      throw e;
+    }
+    reader = new Thread(() -> readRecords(n, fd), "supervisor4j signal forwarder");
+    reader.setDaemon(true);
+    reader.start();
+    // HotSpot's exit (VM_Exit::wait_for_threads_in_native_to_block) waits up to 300 ms for
+    // every thread that is in native code, and the reader always is (in read(2)): measured, a
+    // launcher's `-- true` took ~420 ms instead of ~100 ms. At exit, stop the records (the C
+    // handler goes on forwarding; only events stop) and let the reader leave.
+    exitHook = new Thread(this::stopRecords, "supervisor4j signal forwarder exit");
+    try {
+      Runtime.getRuntime().addShutdownHook(exitHook);
+    } catch (IllegalStateException e) {
+      exitHook = null; // started while the JVM exits: nothing left to delay
+    }
+    log.debug("process {}: forwarding {} in libs4jsig's signal handler", Os.getpid(), installed);
+  }
+
+  /** At JVM exit: closes the record pipe, so that the reader thread returns from read(2) and ends. */
+  private void stopRecords() {
+    Thread r;
+    synchronized (lock) {
+      if (s4j == null) return;
+      s4j.s4j_close();
+      r = reader;
+    }
+    try {
+      r.join(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** What the C handler does with {@code s}: hand it to Java, drop it, or forward it as a signal. */
+  private int action(Signal s) {
+    if (intercepted.contains(s)) return S4jSig.TO_JAVA;
+    Optional<Signal> sent = config.translate(s);
+    return sent.isEmpty() ? S4jSig.DROP : sent.get().number();
+  }
+
+  /** True while this forwarder forwards in libs4jsig's C handler (the fast path). */
+  boolean isNative() {
+    synchronized (lock) {
+      return s4j != null;
+    }
+  }
+
+  /** The reader thread: one record per signal the C handler saw, until the pipe is closed. */
+  private void readRecords(S4jSig n, int fd) {
+    long buffer = Os.Arena.allocateForever(S4jSig.RECORD_SIZE);
+    jnr.ffi.Pointer record = jnr.ffi.Pointer.wrap(Os.RUNTIME, buffer);
+    try {
+      while (true) {
+        long got;
+        try {
+          got = Os.read(fd, record, S4jSig.RECORD_SIZE);
+        } catch (SystemCallException e) {
+          log.error("process {}: signal forwarder stops: {}", Os.getpid(), e.getMessage());
+          return;
+        }
+        if (got == 0) return; // close(): the write end is gone
+        if (got != S4jSig.RECORD_SIZE) {
+          log.error("process {}: short record of {} bytes from libs4jsig; ignored", Os.getpid(), got);
+          continue;
+        }
+        try {
+          handle(Signal.of(record.getInt(0)), record.getInt(4), record.getInt(8), record.getInt(12), record.getInt(16));
+        } catch (RuntimeException e) {
+          log.error("process {}: signal record {} not handled", Os.getpid(), record.getInt(0), e);
+        }
+      }
+    } finally {
+      Os.close(fd);
+      com.kenai.jffi.MemoryIO.getInstance().freeMemory(buffer);
+    }
+  }
+
+  /** One record: what the C handler did with {@code signal}. */
+  private void handle(Signal signal, int sent, int errno, int flags, int killArgument) {
+    if ((flags & (S4jSig.JAVA | S4jSig.HELD)) != 0) {
+      received(signal);
+      return;
+    }
+    synchronized (lock) {
+      if (closed) return;
+    }
+    ForwardTarget to = killArgument < 0 ? ForwardTarget.processGroup(-killArgument) : ForwardTarget.pid(killArgument);
+    if ((flags & S4jSig.DROPPED) != 0) {
+      log.debug("{} dropped, not forwarded to {}", signal, to);
+      emit(new ForwardEvent(signal, Optional.empty(), Optional.of(to), Outcome.DROPPED));
+      return;
+    }
+    Signal as = Signal.of(sent);
+    Outcome outcome;
+    if (errno == 0) {
+      if (log.isDebugEnabled()) log.debug("forwarded {} to {}{}", as, to, as == signal ? "" : " (rewritten from " + signal + ")");
+      outcome = Outcome.FORWARDED;
+    } else if (errno == Os.ESRCH) {
+      log.warn("{} exited before {} could be forwarded", to, as);
+      outcome = Outcome.TARGET_GONE;
+    } else {
+      log.error("forwarding {} to {}: {}", as, to, Os.failure("kill(" + killArgument + ", " + as + ")", errno, Math.abs(killArgument)).getMessage());
+      outcome = Outcome.FAILED;
+    }
+    emit(new ForwardEvent(signal, Optional.of(as), Optional.of(to), outcome));
   }
 
   /**
@@ -113,9 +277,23 @@ final class PosixSignalForwarder implements SignalForwarder {
     }
   }
 
-  /** Installs the one interceptor, or removes it with null. */
+  /** Installs the one interceptor for every signal, or removes it with null. */
   void intercept(Interceptor interceptor) {
-    this.interceptor = interceptor;
+    intercept(config.signals(), interceptor);
+  }
+
+  /**
+   * Installs the one interceptor, for {@code signals} only, or removes it with null. On the
+   * native path only these signals leave the C handler's fast path for Java.
+   */
+  void intercept(Set<Signal> signals, Interceptor interceptor) {
+    synchronized (lock) {
+      this.interceptor = interceptor;
+      intercepted = interceptor == null ? EnumSet.noneOf(Signal.class) : EnumSet.copyOf(signals);
+      if (s4j != null) {
+        for (Signal s : config.signals()) s4j.s4j_set_action(s.number(), action(s));
+      }
+    }
   }
 
   /**
@@ -173,6 +351,7 @@ final class PosixSignalForwarder implements SignalForwarder {
     if (target == null) throw new NullPointerException("target == null");
     synchronized (lock) {
       this.target = target;
+      if (s4j != null) s4j.s4j_set_target(target.killArgument());
       Signal s;
       while ((s = held.poll()) != null) {
         forward(s, target);
@@ -201,7 +380,31 @@ final class PosixSignalForwarder implements SignalForwarder {
       closed = true;
       held.clear();
       restoreHandlers();
+      closeNative();
     }
+  }
+
+  /** Restores what the C handler replaced and closes the record pipe, which ends the reader. */
+  private void closeNative() {
+    if (s4j == null) return;
+    for (Signal s : installed) {
+      int errno = s4j.s4j_restore(s.number());
+      if (errno != 0) log.error("process {}: restoring {}: {}", Os.getpid(), s, Os.failure("sigaction(" + s + ")", errno, Os.getpid()).getMessage());
+    }
+    installed.clear();
+    long lost = s4j.s4j_close();
+    if (exitHook != null && Thread.currentThread() != exitHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(exitHook);
+      } catch (IllegalStateException e) {
+        // the JVM is exiting: the hook runs anyway, and finds the pipe closed
+      }
+    }
+    exitHook = null;
+    reader = null;
+    if (lost > 0) log.warn("process {}: {} signal records were lost to a full pipe: their events were not emitted, and a held or intercepted signal among them was not delivered", Os.getpid(), lost);
+    s4j = null;
+    NativeSignals.release(this);
   }
 
   private void restoreHandlers() {

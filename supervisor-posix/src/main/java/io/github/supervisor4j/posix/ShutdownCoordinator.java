@@ -87,7 +87,7 @@ final class ShutdownCoordinator {
     }
     ShutdownCoordinator c = new ShutdownCoordinator(config, ProcessTree.ofThisProcess(), (PosixSignalForwarder) forwarder);
     c.reaped = reaper.subscribe(p -> c.waker.wake());
-    if (config.interceptsShutdownSignals()) c.forwarder.intercept(c::intercept);
+    if (config.interceptsShutdownSignals()) c.forwarder.intercept(java.util.EnumSet.of(Signal.SIGTERM, Signal.SIGINT), c::intercept);
     log.debug("shutdown of {} configured: {}", c.tree, config);
     return c;
   }

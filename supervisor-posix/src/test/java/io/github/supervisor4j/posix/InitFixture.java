@@ -38,7 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * child is the target); {@code --target-on-input} (hold them until a line arrives on stdin);
  * {@code --reapers N} (start and close N-1 reapers before the real one, to show that the
  * warning comes once); {@code --print-self} (print this JVM's descriptors, SigIgn and the
- * spawning thread's SigBlk). With no command it starts the reaper and forwarder, prints
+ * spawning thread's SigBlk); {@code --print-path} (print {@code signals native} or {@code signals java}:
+ * which path the forwarder took). With no command it starts the reaper and forwarder, prints
  * {@code idle} and waits forever.
  *
  * <p>Prints {@code child <pid>} when spawned, {@code target <target>} once signals go to it (held ones first), {@code reaped <pid> <status>} for each adopted
@@ -53,6 +54,7 @@ public final class InitFixture {
     boolean group = false;
     boolean targetOnInput = false;
     boolean printSelf = false;
+    boolean printPath = false;
     long waitOrphans = 0;
     long delayTargetMs = 0;
     int reapers = 1;
@@ -66,6 +68,7 @@ public final class InitFixture {
           case "--group": group = true; break;
           case "--target-on-input": targetOnInput = true; break;
           case "--print-self": printSelf = true; break;
+          case "--print-path": printPath = true; break;
           case "--wait-orphans": waitOrphans = Long.parseLong(args[++i]); break;
           case "--delay-target": delayTargetMs = Long.parseLong(args[++i]); break;
           case "--reapers": reapers = Integer.parseInt(args[++i]); break;
@@ -115,6 +118,7 @@ public final class InitFixture {
     forwarder.subscribe(e -> System.out.println("forward " + e.received() + " " + e.outcome()
         + e.sent().map(s -> " " + s).orElse("")));
     if (printSelf) printSelf();
+    if (printPath) System.out.println("signals " + (((PosixSignalForwarder) forwarder).isNative() ? "native" : "java"));
     if (command.isEmpty()) {
       System.out.println("idle");
       Thread.sleep(Long.MAX_VALUE);

@@ -1,0 +1,214 @@
+package io.github.supervisor4j.posix;
+
+import com.kenai.jffi.CallContext;
+import com.kenai.jffi.CallingConvention;
+import com.kenai.jffi.Invoker;
+import com.kenai.jffi.Library;
+import com.kenai.jffi.Type;
+import java.io.File;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Loads libs4jsig, the signal fast path, once per JVM, through jffi (as {@link JffiLibC}
+ * binds libc): from {@code META-INF/native/linux-<arch>/libs4jsig.so} in our jar, unpacked
+ * into the directory where jffi unpacks its own stub ({@code jffi.extract.dir}, which {@link
+ * JffiExtractDir} sets in the launcher when {@code java.io.tmpdir} will not do, else {@code
+ * java.io.tmpdir}) under a fresh temporary name, loaded, and deleted at once (the mapping
+ * stays). With {@code jffi.boot.library.path} (jffi's stub pre-unpacked), a {@code
+ * libs4jsig.so} in one of its directories is loaded in place and nothing is unpacked.
+ *
+ * <p>{@code -Dsupervisor4j.nativeSignals=false} disables it. When it cannot be loaded
+ * (another arch, no gcc at build time, a noexec directory), {@link #binding()} is null and
+ * {@link #reason()} says why: the forwarder then uses sun.misc.Signal.
+ *
+ * <p>Thread-safe. The library has one global state, so {@link #claim()} hands it to one
+ * forwarder at a time.
+ */
+final class NativeSignals {
+  static final String PROPERTY = "supervisor4j.nativeSignals";
+  static final String LIBRARY = "libs4jsig.so";
+  private static final int ABI = 1;
+
+  private static S4jSig binding;
+  private static String reason;
+  private static boolean loaded;
+  private static boolean failed;
+  private static Object owner;
+
+  private NativeSignals() {}
+
+  /** The binding, or null if the fast path is unavailable or disabled. */
+  static synchronized S4jSig binding() {
+    if (!loaded) {
+      loaded = true;
+      try {
+        binding = load();
+      } catch (IOException | RuntimeException | LinkageError e) {
+        binding = null;
+        failed = true;
+        reason = LIBRARY + " could not be loaded: " + e.getMessage();
+      }
+    }
+    return binding;
+  }
+
+  /** Why {@link #binding()} is null; null if it is not. */
+  static synchronized String reason() {
+    binding();
+    return reason;
+  }
+
+  /**
+   * True if the library should have loaded but did not (an I/O error, a noexec directory, a
+   * stale library): worth a warning, unlike a fast path that is disabled or not built.
+   */
+  static synchronized boolean failed() {
+    binding();
+    return failed;
+  }
+
+  /** The binding for {@code who}'s exclusive use until {@link #release}, or null. */
+  static synchronized S4jSig claim(Object who) {
+    if (binding() == null) return null;
+    if (owner != null) {
+      reason = "in use by another signal forwarder of this JVM";
+      return null;
+    }
+    owner = who;
+    return binding;
+  }
+
+  static synchronized void release(Object who) {
+    if (owner == who) owner = null;
+  }
+
+  /** The resource's directory name for this JVM's arch, e.g. linux-x86_64; null if unsupported. */
+  static String platform() {
+    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")) return null;
+    String arch = System.getProperty("os.arch", "");
+    if (arch.equals("amd64") || arch.equals("x86_64")) return "linux-x86_64";
+    if (arch.equals("aarch64")) return "linux-aarch64";
+    return null;
+  }
+
+  private static S4jSig load() throws IOException {
+    if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
+      reason = "disabled by -D" + PROPERTY + "=false";
+      return null;
+    }
+    String platform = platform();
+    if (platform == null) {
+      reason = "no " + LIBRARY + " for " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+      return null;
+    }
+    Os.getpid(); // jffi's own stub first: its Invoker is what calls ours
+    Library library = openPreUnpacked();
+    if (library == null) library = openFromJar("/META-INF/native/" + platform + "/" + LIBRARY);
+    if (library == null) return null;
+    Jffi s = new Jffi(library);
+    if (s.s4j_abi() != ABI || s.s4j_record_size() != S4jSig.RECORD_SIZE) {
+      reason = LIBRARY + " has ABI " + s.s4j_abi() + " and records of " + s.s4j_record_size() + " bytes, expected " + ABI
+          + " and " + S4jSig.RECORD_SIZE + " (a stale library)";
+      return null;
+    }
+    return s;
+  }
+
+  private static Library openPreUnpacked() {
+    String path = System.getProperty(JffiExtractDir.BOOT_PATH);
+    if (path == null) return null;
+    for (String dir : path.split(File.pathSeparator)) {
+      File f = new File(dir, LIBRARY);
+      if (f.isFile()) {
+        Library library = Library.openLibrary(f.getAbsolutePath(), Library.NOW | Library.LOCAL);
+        if (library == null) throw new UnsatisfiedLinkError(f + ": " + Library.getLastError());
+        return library;
+      }
+    }
+    return null;
+  }
+
+  private static Library openFromJar(String resource) throws IOException {
+    byte[] bytes;
+    try (InputStream in = NativeSignals.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        reason = resource + " is not in this build (gcc was missing when it was built)";
+        return null;
+      }
+      bytes = in.readAllBytes();
+    }
+    String dirName = System.getProperty(JffiExtractDir.EXTRACT_DIR);
+    File dir = new File(dirName != null ? dirName : System.getProperty("java.io.tmpdir", "/tmp"));
+    // A fresh, unguessable name (as jffi's own): a predictable one in a shared /tmp could be
+    // planted by another user. Deleted once loaded: the mapping outlives the file.
+    File file = File.createTempFile("libs4jsig", ".so", dir);
+    try {
+      try (OutputStream out = new FileOutputStream(file)) {
+        out.write(bytes);
+      }
+      Library library = Library.openLibrary(file.getAbsolutePath(), Library.NOW | Library.LOCAL);
+      if (library == null) throw new UnsatisfiedLinkError(file + ": " + Library.getLastError());
+      return library;
+    } finally {
+      file.delete();
+    }
+  }
+
+  /** {@link S4jSig} on jffi's invoker: one symbol look-up per function, no proxy. */
+  private static final class Jffi implements S4jSig {
+    private static final Invoker INVOKER = Invoker.getInstance();
+    private static final CallContext I_V = context(Type.SINT);
+    private static final CallContext I_I = context(Type.SINT, Type.SINT);
+    private static final CallContext V_I = context(Type.VOID, Type.SINT);
+    private static final CallContext V_II = context(Type.VOID, Type.SINT, Type.SINT);
+    private static final CallContext L_V = context(Type.SINT64);
+
+    private final long abi;
+    private final long recordSize;
+    private final long open;
+    private final long setAction;
+    private final long setTarget;
+    private final long disposition;
+    private final long install;
+    private final long restore;
+    private final long close;
+    private final long lost;
+
+    Jffi(Library library) {
+      abi = symbol(library, "s4j_abi");
+      recordSize = symbol(library, "s4j_record_size");
+      open = symbol(library, "s4j_open");
+      setAction = symbol(library, "s4j_set_action");
+      setTarget = symbol(library, "s4j_set_target");
+      disposition = symbol(library, "s4j_disposition");
+      install = symbol(library, "s4j_install");
+      restore = symbol(library, "s4j_restore");
+      close = symbol(library, "s4j_close");
+      lost = symbol(library, "s4j_lost");
+    }
+
+    private static CallContext context(Type result, Type... params) {
+      return CallContext.getCallContext(result, params, CallingConvention.DEFAULT, false);
+    }
+
+    private static long symbol(Library library, String name) {
+      long address = library.getSymbolAddress(name);
+      if (address == 0) throw new UnsatisfiedLinkError("function " + name + " not found in " + LIBRARY);
+      return address;
+    }
+
+    @Override public int s4j_abi() { return INVOKER.invokeI0(I_V, abi); }
+    @Override public int s4j_record_size() { return INVOKER.invokeI0(I_V, recordSize); }
+    @Override public int s4j_open() { return INVOKER.invokeI0(I_V, open); }
+    @Override public void s4j_set_action(int sig, int action) { INVOKER.invokeI2(V_II, setAction, sig, action); }
+    @Override public void s4j_set_target(int pid) { INVOKER.invokeI1(V_I, setTarget, pid); }
+    @Override public int s4j_disposition(int sig) { return INVOKER.invokeI1(I_I, disposition, sig); }
+    @Override public int s4j_install(int sig) { return INVOKER.invokeI1(I_I, install, sig); }
+    @Override public int s4j_restore(int sig) { return INVOKER.invokeI1(I_I, restore, sig); }
+    @Override public long s4j_close() { return INVOKER.invokeL0(L_V, close); }
+    @Override public long s4j_lost() { return INVOKER.invokeL0(L_V, lost); }
+  }
+}
