@@ -38,7 +38,7 @@ final class PidNamespace {
    */
   static List<String> wrap(List<String> command) {
     List<String> out = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child",
-        "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$@\"", "sh"));
+        "sh", "-c", mountPrivateTmp("") + " && exec \"$@\"", "sh"));
     out.addAll(command);
     return out;
   }
@@ -50,5 +50,22 @@ final class PidNamespace {
     } catch (Exception e) {
       return false;
     }
+  }
+
+  /**
+   * A {@code sh} command that mounts a fresh tmpfs on /tmp (then remounts it with {@code
+   * options}, e.g. {@code noexec} or {@code ro}, if not empty); run it in a new mount namespace.
+   * A build that lies under /tmp (a CI clone in /tmp/x, say) would vanish under the tmpfs, with
+   * the classpath and the fixtures; so its top directory there is first bound back in place.
+   */
+  static String mountPrivateTmp(String options) {
+    String remount = options.isEmpty() ? "" : " && mount -o remount," + options + " /tmp";
+    java.nio.file.Path dir = java.nio.file.Paths.get("").toAbsolutePath().normalize();
+    java.nio.file.Path tmp = java.nio.file.Paths.get("/tmp");
+    if (!dir.startsWith(tmp) || dir.equals(tmp)) return "mount -t tmpfs tmpfs /tmp" + remount;
+    String top = "/tmp/" + tmp.relativize(dir).getName(0);
+    return "k=$(mktemp -d /dev/shm/s4j-tmp.XXXXXX) && mount --bind /tmp \"$k\" && mount -t tmpfs tmpfs /tmp"
+        + " && mkdir -p '" + top + "' && mount --bind \"$k" + top.substring(4) + "\" '" + top + "'"
+        + " && umount \"$k\" && rmdir \"$k\"" + remount;
   }
 }

@@ -62,7 +62,7 @@ class InAppInitTest {
     Path jfr = Paths.get("target", "inapp-features-" + ProcessHandle.current().pid() + ".jfr").toAbsolutePath();
     Files.deleteIfExists(jfr);
     List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc", "--kill-child",
-        "sh", "-c", "mount -t tmpfs tmpfs /tmp && exec \"$0\" \"$@\""));
+        "sh", "-c", PidNamespace.mountPrivateTmp("") + " && exec \"$0\" \"$@\""));
     cmd.addAll(TestJvm.command(InAppFixture.class, "features", jfr.toString(), Fixtures.path("exit_code")));
     List<String> out = runToEnd(cmd);
     String all = String.join("\n", out);

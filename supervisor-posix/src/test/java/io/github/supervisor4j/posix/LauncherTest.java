@@ -586,7 +586,7 @@ class LauncherTest {
     for (String options : List.of("noexec", "ro")) {
       String java = LauncherRun.launcherCommand("-s", "-vvvv", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
       try (LauncherRun run = LauncherRun.start(List.of("unshare", "--mount", "sh", "-c",
-          "mount -t tmpfs -o " + options + " tmpfs /tmp && exec " + java), Map.of(), false)) {
+          PidNamespace.mountPrivateTmp(options) + " && exec " + java), Map.of(), false)) {
         assertEquals(0, run.exitCode(), run::toString);
         assertTrue(run.errAfterExit().stream().anyMatch(l -> l.contains("java.io.tmpdir /tmp is on a " + (options.equals("ro") ? "read-only" : "noexec")
             + " mount (/tmp), so jffi unpacks into")), run::toString);
@@ -599,7 +599,8 @@ class LauncherTest {
     PidNamespace.require();
     String java = LauncherRun.launcherCommand("-s", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
     StringBuilder mounts = new StringBuilder();
-    for (String dir : List.of("/tmp", "/dev/shm", "/run", "/var/tmp")) {
+    mounts.append(PidNamespace.mountPrivateTmp("noexec")).append(" && ");
+    for (String dir : List.of("/dev/shm", "/run", "/var/tmp")) {
       mounts.append("mount -t tmpfs -o noexec tmpfs ").append(dir).append(" && ");
     }
     Map<String, String> env = new HashMap<>();
