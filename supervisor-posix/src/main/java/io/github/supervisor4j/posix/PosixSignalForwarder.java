@@ -232,24 +232,8 @@ final class PosixSignalForwarder implements SignalForwarder {
       if (closed) return;
     }
     ForwardTarget to = killArgument < 0 ? ForwardTarget.processGroup(-killArgument) : ForwardTarget.pid(killArgument);
-    if ((flags & S4jSig.DROPPED) != 0) {
-      log.debug("{} dropped, not forwarded to {}", signal, to);
-      emit(new ForwardEvent(signal, Optional.empty(), Optional.of(to), Outcome.DROPPED));
-      return;
-    }
-    Signal as = Signal.of(sent);
-    Outcome outcome;
-    if (errno == 0) {
-      if (log.isDebugEnabled()) log.debug("forwarded {} to {}{}", as, to, as == signal ? "" : " (rewritten from " + signal + ")");
-      outcome = Outcome.FORWARDED;
-    } else if (errno == Os.ESRCH) {
-      log.warn("{} exited before {} could be forwarded", to, as);
-      outcome = Outcome.TARGET_GONE;
-    } else {
-      log.error("forwarding {} to {}: {}", as, to, Os.failure("kill(" + killArgument + ", " + as + ")", errno, Math.abs(killArgument)).getMessage());
-      outcome = Outcome.FAILED;
-    }
-    emit(new ForwardEvent(signal, Optional.of(as), Optional.of(to), outcome));
+    Optional<Signal> as = (flags & S4jSig.DROPPED) != 0 ? Optional.empty() : Optional.of(Signal.of(sent));
+    report(signal, as, to, errno);
   }
 
   /**
@@ -315,25 +299,38 @@ final class PosixSignalForwarder implements SignalForwarder {
 
   private void forward(Signal signal, ForwardTarget to) {
     Optional<Signal> sent = config.translate(signal);
-    if (sent.isEmpty()) {
-      log.debug("{} dropped, not forwarded to {}", signal, to);
-      emit(new ForwardEvent(signal, sent, Optional.of(to), Outcome.DROPPED));
-      return;
-    }
-    Outcome outcome;
-    try {
-      if (Os.kill(to.killArgument(), sent.get().number()) == Os.ESRCH) {
-        log.warn("{} exited before {} could be forwarded", to, sent.get());
-        outcome = Outcome.TARGET_GONE;
-      } else {
-        if (log.isDebugEnabled()) log.debug("forwarded {} to {}{}", sent.get(), to, sent.get() == signal ? "" : " (rewritten from " + signal + ")");
-        outcome = Outcome.FORWARDED;
+    int errno = 0;
+    if (sent.isPresent()) {
+      try {
+        errno = Os.kill(to.killArgument(), sent.get().number());
+      } catch (SystemCallException e) {
+        errno = e.errno();
       }
-    } catch (SystemCallException e) {
-      log.error("forwarding {} to {}: {}", sent.get(), to, e.getMessage());
+    }
+    report(signal, sent, to, errno);
+  }
+
+  /**
+   * Logs and emits what became of {@code received}, on either path: dropped ({@code sent}
+   * empty), forwarded ({@code errno} 0), target gone (ESRCH, a warning) or failed.
+   */
+  private void report(Signal received, Optional<Signal> sent, ForwardTarget to, int errno) {
+    Outcome outcome;
+    if (sent.isEmpty()) {
+      log.debug("{} dropped, not forwarded to {}", received, to);
+      outcome = Outcome.DROPPED;
+    } else if (errno == 0) {
+      if (log.isDebugEnabled()) log.debug("forwarded {} to {}{}", sent.get(), to, sent.get() == received ? "" : " (rewritten from " + received + ")");
+      outcome = Outcome.FORWARDED;
+    } else if (errno == Os.ESRCH) {
+      log.warn("{} exited before {} could be forwarded", to, sent.get());
+      outcome = Outcome.TARGET_GONE;
+    } else {
+      log.error("forwarding {} to {}: {}", sent.get(), to,
+          Os.failure("kill(" + to.killArgument() + ", " + sent.get() + ")", errno, to.id()).getMessage());
       outcome = Outcome.FAILED;
     }
-    emit(new ForwardEvent(signal, sent, Optional.of(to), outcome));
+    emit(new ForwardEvent(received, sent, Optional.of(to), outcome));
   }
 
   private void emit(ForwardEvent event) {
