@@ -49,7 +49,7 @@ class ProcessLeakTest {
   void failsOnADoubleForkedDaemonNamingItsPidCommandLineAndAge() throws Exception {
     String m = leakReport(run(LeakFixtures.DoubleForkedDaemon.class), 1);
     // Re-parented to the test JVM, its subreaper.
-    assertLine(m, "pid \\d+: sleep 3001 \\(sleeping, lived \\d+ ms, parent " + JVM + "\\)");
+    assertLine(m, "pid \\d+: sleep 3001 \\(sleeping, lived [0-9.]+ m?s, parent " + JVM + "\\)");
     assertTrue(m.contains("SIGTERM, SIGKILL after 2.00 s"), m);
     assertNothingLeft("sleep", "3001");
   }
@@ -57,29 +57,29 @@ class ProcessLeakTest {
   @Test
   void failsOnASetsidDaemon() throws Exception {
     String m = leakReport(run(LeakFixtures.SetsidDaemon.class), 1);
-    assertLine(m, "pid \\d+: sleep 3002 \\(sleeping, lived \\d+ ms, parent " + JVM + "\\)");
+    assertLine(m, "pid \\d+: sleep 3002 \\(sleeping, lived [0-9.]+ m?s, parent " + JVM + "\\)");
     assertNothingLeft("sleep", "3002");
   }
 
   @Test
   void failsOnAProcessNeverDestroyed() throws Exception {
     String m = leakReport(run(LeakFixtures.UndestroyedProcess.class), 1);
-    assertLine(m, "pid \\d+: sleep 3003 \\(sleeping, lived \\d+ ms, parent " + JVM + "\\)");
+    assertLine(m, "pid \\d+: sleep 3003 \\(sleeping, lived [0-9.]+ m?s, parent " + JVM + "\\)");
     assertNothingLeft("sleep", "3003");
   }
 
   @Test
   void failsOnAZombieAndTheProcessThatDoesNotReapIt() throws Exception {
     String m = leakReport(run(LeakFixtures.Zombie.class), 2);
-    assertLine(m, "pid (\\d+): sleep 3004 \\(sleeping, lived \\d+ ms, parent " + JVM + "\\)");
-    assertLine(m, "pid \\d+: \\[sleep\\] \\(zombie, lived \\d+ ms, parent \\d+\\)");
+    assertLine(m, "pid (\\d+): sleep 3004 \\(sleeping, lived [0-9.]+ m?s, parent " + JVM + "\\)");
+    assertLine(m, "pid \\d+: \\[sleep\\] \\(zombie, lived [0-9.]+ m?s, parent \\d+\\)");
     assertNothingLeft("sleep", "3004");
   }
 
   @Test
   void failsOnAStoppedProcessAndStillStopsIt() throws Exception {
     String m = leakReport(run(LeakFixtures.StoppedProcess.class), 1);
-    assertLine(m, "pid \\d+: sleep 3005 \\(stopped, lived \\d+ ms, parent " + JVM + "\\)");
+    assertLine(m, "pid \\d+: sleep 3005 \\(stopped, lived [0-9.]+ m?s, parent " + JVM + "\\)");
     assertNothingLeft("sleep", "3005");
   }
 
@@ -104,7 +104,7 @@ class ProcessLeakTest {
     r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
     Throwable t = TestKitRuns.onlyFailedContainer(r);
     assertTrue(t.getMessage().startsWith("1 process started by this class ClassLevelLeak was still there"), t::getMessage);
-    assertLine(t.getMessage(), "pid \\d+: sleep 3008 \\(sleeping, lived \\d+ ms, parent " + JVM + "\\)");
+    assertLine(t.getMessage(), "pid \\d+: sleep 3008 \\(sleeping, lived [0-9.]+ m?s, parent " + JVM + "\\)");
     assertNothingLeft("sleep", "3008");
   }
 
@@ -153,7 +153,7 @@ class ProcessLeakTest {
     long t0 = System.nanoTime();
     String m = leakReport(run(LeakFixtures.IgnoresSigterm.class), 1);
     assertTrue(m.contains("SIGKILL after 300 ms"), m);
-    assertLine(m, "pid \\d+: sleep 3011 \\(sleeping, lived \\d+ ms, parent " + JVM + "\\)");
+    assertLine(m, "pid \\d+: sleep 3011 \\(sleeping, lived [0-9.]+ m?s, parent " + JVM + "\\)");
     assertNothingLeft("sleep", "3011");
     assertTrue(System.nanoTime() - t0 > 300_000_000L, "ended before the grace");
   }
