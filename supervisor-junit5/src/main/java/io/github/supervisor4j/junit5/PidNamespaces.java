@@ -36,8 +36,13 @@ final class PidNamespaces {
   }
 
   private static Result probe(String unshare) {
+    return probe(unshare, isRoot());
+  }
+
+  /** As {@link #find}, uncached, for a process that is root or not. */
+  static Result probe(String unshare, boolean root) {
     List<List<String>> candidates = new ArrayList<>();
-    if (isRoot()) candidates.add(List.of(unshare, "--pid", "--fork", "--mount-proc", "--kill-child"));
+    if (root) candidates.add(List.of(unshare, "--pid", "--fork", "--mount-proc", "--kill-child"));
     candidates.add(List.of(unshare, "--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "--kill-child"));
     List<String> failures = new ArrayList<>();
     for (List<String> prefix : candidates) {
@@ -46,7 +51,7 @@ final class PidNamespaces {
       failures.add("'" + String.join(" ", prefix) + "' " + failure);
     }
     return new Result(null, "@RunAsPid1 cannot make a PID namespace here: " + String.join("; ", failures)
-        + (isRoot() ? "" : " (not root)") + ". It needs root (CAP_SYS_ADMIN), or unprivileged user namespaces "
+        + (root ? "" : " (not root)") + ". It needs root (CAP_SYS_ADMIN), or unprivileged user namespaces "
         + "(sysctl user.max_user_namespaces > 0, kernel.unprivileged_userns_clone=1 where it exists), and unshare from util-linux");
   }
 

@@ -50,6 +50,21 @@ class RunAsPid1Test {
     r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
   }
 
+  /**
+   * A user who is not root gets an unprivileged user namespace, where the kernel allows one (it
+   * does here; CI runs as root, so this takes that path on purpose).
+   */
+  @Test
+  void withoutRootTheBodyRunsInAnUnprivilegedUserNamespace() throws Throwable {
+    PidNamespaces.Result ns = PidNamespaces.probe("unshare", false);
+    assertTrue(ns.available(), ns::whyNot);
+    assertEquals(List.of("unshare", "--user", "--map-root-user", "--pid", "--fork", "--mount-proc", "--kill-child"), ns.prefix());
+    Pid1Run.run(ns.prefix(), Pid1Fixtures.SeesPid1.class.getDeclaredMethod("isPid1WithItsOwnProc"), Pid1Fixtures.SeesPid1.class);
+    Throwable t = org.junit.jupiter.api.Assertions.assertThrows(AssertionFailedError.class, () -> Pid1Run.run(ns.prefix(),
+        Pid1Fixtures.Fails.class.getDeclaredMethod("failsAnAssertion"), Pid1Fixtures.Fails.class));
+    assertEquals("pid 1 says ==> expected: <1> but was: <2>", t.getMessage());
+  }
+
   @Test
   void anAssertionFailureComesBackWithItsMessageAndStackTrace() {
     Throwable t = onlyFailure(run(Pid1Fixtures.Fails.class));
