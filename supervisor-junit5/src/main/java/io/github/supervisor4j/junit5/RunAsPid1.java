@@ -32,9 +32,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * PID namespace is killed (every process in it) and JUnit reports the time-out.
  *
  * <p>Where no PID namespace can be made (no root, user namespaces disabled, no {@code
- * unshare}), the test fails with one line that says why; {@value
- * RunAsPid1Extension#UNAVAILABLE}{@code =abort} makes that an aborted (skipped) test with the
- * same line. {@value RunAsPid1Extension#UNSHARE} names the {@code unshare} program (default:
+ * unshare}), the test fails with one line that says why; the configuration parameter {@code
+ * supervisor4j.runAsPid1.unavailable=abort} makes that an aborted (skipped) test with the same
+ * line. {@code supervisor4j.runAsPid1.unshare} names the {@code unshare} program (default:
  * found on PATH).
  */
 @Target(ElementType.METHOD)

@@ -80,6 +80,12 @@ class SuiteWideAndParallelTest {
   }
 
   @Test
+  void anAnnotatedClassUnderAutodetectionStillGetsItsReapLog() {
+    run(Map.of(AUTODETECT, "true", NoProcessLeaksExtension.ENABLED, "true"), LeakFixtures.ReapsOrphans.class).testEvents()
+        .assertStatistics(s -> s.succeeded(1).failed(0));
+  }
+
+  @Test
   void theFixturesDoOverlapWhenNothingIsChecked() {
     run(PARALLEL, ParallelFixtures.UncheckedA.class, ParallelFixtures.UncheckedB.class).testEvents()
         .assertStatistics(s -> s.succeeded(3));
