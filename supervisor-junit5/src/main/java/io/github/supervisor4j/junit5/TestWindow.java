@@ -43,8 +43,8 @@ final class TestWindow {
     this.subject = subject;
     this.settings = settings;
     this.reaper = reaper;
-    reaper.open(log);
     this.before = new HashSet<>(Posix.descendants());
+    reaper.open(log);
   }
 
   /** True if a leak fails the test, false if it only warns. */
