@@ -30,7 +30,7 @@ import org.junit.jupiter.api.parallel.Resources;
  * test began (pid and start time, read from /proc before the first {@code @BeforeEach}), that
  * do not descend from a process that was (a server from {@code @BeforeAll} and the workers it
  * forks stay its own), and whose name is not {@linkplain #allowed() allowed}. A process that
- * is exiting right then (a {@code destroy()} without {@code waitFor()}) gets up to 200 ms to go
+ * is exiting right then (a {@code destroy()} without {@code waitFor()}) gets up to 500 ms to go
  * before it counts. Signals go through pidfds after a start-time and ancestry check: a process
  * outside the JVM's subtree is never touched.
  *

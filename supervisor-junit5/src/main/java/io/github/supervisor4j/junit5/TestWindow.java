@@ -26,7 +26,7 @@ import java.util.Set;
  */
 final class TestWindow {
   /** How long processes that are on their way out (a destroy() without waitFor()) get before they count. */
-  static final Duration SETTLE = Duration.ofMillis(200);
+  static final Duration SETTLE = Duration.ofMillis(500);
   private static final long SETTLE_POLL_MILLIS = 5;
 
   private final String subject;
