@@ -77,6 +77,12 @@ public final class Launcher {
     } catch (SupervisorException e) {
       LauncherLog.fatal(e.getMessage());
       return EXIT_FAILURE;
+    } catch (OutOfMemoryError e) {
+      // "unable to create native thread": a pids cgroup (a container's pids limit) or RLIMIT_NPROC
+      // is full before the reaper and forwarder threads run. HotSpot has said which thread.
+      LauncherLog.fatal("cannot start: " + e.getMessage() + ". Fix: raise the container's pids limit (podman"
+          + " --pids-limit, the pod's PID limit) or RLIMIT_NPROC; the launcher's JVM needs about 20 threads");
+      return EXIT_FAILURE;
     } catch (RuntimeException | LinkageError e) {
       // A bug or an unexpected platform: still one line, the stack trace only at -vvv (trace).
       LauncherLog.fatal("unexpected failure: " + e);
@@ -261,6 +267,10 @@ public final class Launcher {
       Os.getpid();
       return true;
     } catch (LinkageError e) {
+      // A thread limit hit while jffi loads is not about where it unpacks: said by run().
+      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof OutOfMemoryError) throw (OutOfMemoryError) t;
+      }
       LauncherLog.fatal("cannot load jffi's native library (" + choice.reason + "): " + oneLine(e)
           + ". Fix: give the JVM -Djffi.extract.dir=<a writable directory on a mount without noexec> "
           + "(e.g. JAVA_TOOL_OPTIONS=-Djffi.extract.dir=/var/tmp), or mount /tmp writable and exec-able");

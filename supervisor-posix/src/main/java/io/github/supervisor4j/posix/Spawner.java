@@ -245,6 +245,9 @@ final class Spawner {
       case Os.ENOEXEC:
       case 21: // EISDIR
         return new SpawnException("exec " + cmd + " failed: " + reason + ": not executable", SpawnException.NOT_EXECUTABLE);
+      case 11: // EAGAIN: fork's answer when RLIMIT_NPROC or a pids cgroup (a container's pids limit) is full
+        return new SpawnException("exec " + cmd + " failed: " + reason + ": no process can be added. Fix: raise the"
+            + " container's pids limit (podman --pids-limit, the pod's PID limit) or RLIMIT_NPROC", 1);
       default:
         return new SpawnException("exec " + cmd + " failed: " + reason, 1);
     }
