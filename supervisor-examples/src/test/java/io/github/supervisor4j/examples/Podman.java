@@ -298,7 +298,7 @@ final class Podman implements AutoCloseable {
     Result probe = podman("run", "--rm", "--label", LABEL + "=" + run, "busybox:1.36", "true");
     if (probe.code() != 0) {
       String why = probe.err().lines().filter(l -> !l.isBlank()).findFirst().orElse("exit " + probe.code());
-      fail("podman cannot run a container here: " + why + " (.ci/run's /etc/containers/containers.conf sets runtime runc, "
+      fail("podman cannot run a container here: " + why + " (.ci/run's /etc/containers/containers.conf.d/50-supervisor4j.conf sets runtime runc, "
           + "cgroupfs and the ulimits this machine needs)");
     }
     baseImage("temurin17", "eclipse-temurin:17-jre");
