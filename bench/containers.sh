@@ -5,7 +5,8 @@
 #
 # Each image's ENTRYPOINT is bench/c/t0exec (which notes the moment the container's first
 # process starts, then execs the supervisor in the same process) and the supervisor; the child
-# is bench/c/started, which prints how long after that moment it ran. Rows:
+# is bench/c/started1, which prints how long after that moment it ran and how much CPU time
+# PID 1 (the supervisor) had used by then. Rows:
 #   tini            FROM scratch: tini-static -- child
 #   JDK 17 ...      FROM eclipse-temurin:17-jre (this machine's JDK 17, local-base-images.sh):
 #                   plain java -jar; the README's options; the options and an AppCDS archive
@@ -53,7 +54,7 @@ IMAGE_LABEL=$LABEL "$ROOT/supervisor-examples/containers/local-base-images.sh" \
   temurin17=eclipse-temurin:17-jre temurin25=eclipse-temurin:25-jdk >/dev/null
 ctx=$work/ctx
 mkdir -p "$ctx"
-for c in t0exec started idle; do gcc -O2 -static -o "$ctx/$c" "$ROOT/bench/c/$c.c"; done
+for c in t0exec started1 idle; do gcc -O2 -static -o "$ctx/$c" "$ROOT/bench/c/$c.c"; done
 cp /usr/bin/tini-static "$ctx/tini"
 cp "$JAR" "$ctx/launcher.jar"
 
@@ -65,7 +66,7 @@ build() { # build TAG DOCKERFILE-TEXT [CONTEXT]
 podman_build() { # its output only if it fails (JDK 25's AOT training says "Picked up JAVA_TOOL_OPTIONS")
   podman build -q --pull=never --label "$LABEL" "$@" >"$work/build.log" 2>&1 || { cat "$work/build.log" >&2; return 1; }
 }
-KIDS=$'COPY t0exec /t0exec\nCOPY started /started\nCOPY idle /idle'
+KIDS=$'COPY t0exec /t0exec\nCOPY started1 /started1\nCOPY idle /idle'
 build s4jbench-tini "FROM scratch
 COPY tini /tini
 $KIDS
@@ -85,7 +86,7 @@ jdk_images jdk17 eclipse-temurin:17-jre
 build s4jbench-jdk17-cds "FROM eclipse-temurin:17-jre
 COPY launcher.jar /opt/supervisor4j/launcher.jar
 $KIDS
-RUN $(json java -XX:ArchiveClassesAtExit=/opt/supervisor4j/launcher.jsa "${FAST[@]}" -jar /opt/supervisor4j/launcher.jar -s -- /started)
+RUN $(json java -XX:ArchiveClassesAtExit=/opt/supervisor4j/launcher.jsa "${FAST[@]}" -jar /opt/supervisor4j/launcher.jar -s -- true)
 ENTRYPOINT $(json /t0exec java -XX:SharedArchiveFile=/opt/supervisor4j/launcher.jsa "${FAST[@]}" -jar /opt/supervisor4j/launcher.jar --)"
 jdk_images jdk25 eclipse-temurin:25-jdk
 # The recipe as it is, then its ENTRYPOINT's java options in front of the bench's child.
@@ -109,16 +110,18 @@ declare -A NAME=(
 image() { [ "$1" = tini ] && echo s4jbench-tini || echo "s4jbench-$1"; }
 
 # ---- start-up ----
-declare -A WALL INSIDE
+declare -A WALL INSIDE CPU
 for ((r = 0; r < RUNS; r++)); do
   for row in "${ROWS[@]}"; do
     t0=$(date +%s%N)
-    out=$(podman run --rm --label "$LABEL" "$(image "$row")" /started)
+    out=$(podman run --rm --label "$LABEL" "$(image "$row")" /started1)
     t1=$(date +%s%N)
-    us=$(sed -n 's/^started_us=//p' <<<"$out")
+    us=$(sed -n 's/^started_us=\([0-9]*\) .*/\1/p' <<<"$out")
+    cpu=$(sed -n 's/.* pid1_cpu_us=\([0-9]*\)$/\1/p' <<<"$out")
     [ -n "$us" ] || { echo "containers.sh: $row printed no started_us: $out" >&2; exit 1; }
     WALL[$row]+="$(( (t1 - t0) / 1000 )) "
     INSIDE[$row]+="$us "
+    CPU[$row]+="$cpu "
   done
 done
 
@@ -147,12 +150,14 @@ tini_rss=${RSS[tini]}
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); took $((SECONDS - t_start)) s; $RUNS rounds, the images taking turns"
   echo "- Machine: $(nproc) CPUs, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1), kernel $(uname -r), $(podman --version), runc $(runc --version | sed -n 's/^runc version //p')"
   echo "- Load average at start / end: $load_start / $(load)"
-  echo "- Start-up: \`podman run --rm IMAGE /started\`; inside: from the container's first process (t0exec) to the child's exec."
+  echo "- Start-up: \`podman run --rm IMAGE /started1\`; inside: from the container's first process (t0exec) to the child's exec;"
+  echo "  PID 1's CPU time (user + system, all threads) until then, the figure that holds on a loaded machine; it"
+  echo "  includes runc's own container init, the same process before its exec (the tini row)."
   echo "  Cells: median (min–max over the rounds) · ratio of the median to tini's. RSS: PID 1's VmRSS 5 s after"
   echo "  \`podman run -d IMAGE /idle\`, all images side by side."
   echo
-  echo "| Image | podman run --rm, wall (ms) | inside: first process → child exec'd (ms) | PID 1 RSS after 5 s (MiB) | image (MB) |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "| Image | podman run --rm, wall (ms) | inside: first process → child exec'd (ms) | PID 1 CPU until then (ms) | PID 1 RSS after 5 s (MiB) | image (MB) |"
+  echo "|---|---:|---:|---:|---:|---:|"
   for row in "${ROWS[@]}"; do
     m=$(median <<<"${INSIDE[$row]}")
     ratio=; rratio=
@@ -160,6 +165,6 @@ tini_rss=${RSS[tini]}
       ratio=" · $(awk -v a="$m" -v b="$tini_inside" 'BEGIN {printf "%.0f×", a / b}')"
       rratio=" · $(awk -v a="${RSS[$row]}" -v b="$tini_rss" 'BEGIN {printf "%.0f×", a / b}')"
     fi
-    echo "| ${NAME[$row]} | $(stats <<<"${WALL[$row]}") | $(stats <<<"${INSIDE[$row]}")$ratio | ${RSS[$row]}$rratio | ${SIZE[$row]} |"
+    echo "| ${NAME[$row]} | $(stats <<<"${WALL[$row]}") | $(stats <<<"${INSIDE[$row]}")$ratio | $(stats <<<"${CPU[$row]}") | ${RSS[$row]}$rratio | ${SIZE[$row]} |"
   done
 } | tee "$OUT"
