@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Example 3 in podman: containers/Dockerfile.launcher and Dockerfile.inapp built with
@@ -37,13 +37,54 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ContainerRecipesInPodmanTest {
   static final String LAUNCHER = "orphan-reaping-app:launcher";
   static final String INAPP = "orphan-reaping-app:inapp";
+  private static final Duration LIMIT = Duration.ofSeconds(90);
   private static Podman podman;
 
+  /** A child script for the launcher image and the exit code podman must report. */
+  record ExitCase(String script, int expected) {}
+
+  /** A command the launcher cannot run, its exit code and the end of its one line. */
+  record ExecCase(String command, int expected, String says) {}
+
+  /** A child for the graceful path, its exit code, and whether the launcher must escalate to SIGKILL. */
+  record GraceCase(String what, String script, int expected, boolean escalates) {}
+
+  static final List<ExitCase> EXIT_CASES = List.of(new ExitCase("exit 0", 0), new ExitCase("exit 1", 1), new ExitCase("exit 7", 7),
+      new ExitCase("exit 42", 42), new ExitCase("exit 255", 255), new ExitCase("kill -TERM $$", 143), new ExitCase("kill -KILL $$", 137));
+  static final List<ExecCase> EXEC_CASES = List.of(new ExecCase("/no/such/command", 127, "command not found"),
+      new ExecCase("/app.jar", 126, "not executable"));
+  static final List<GraceCase> GRACE_CASES = List.of(
+      new GraceCase("child exits 0 on SIGTERM", "trap 'echo child: SIGTERM; exit 0' TERM; echo child: ready; while :; do sleep 0.2; done", 0, false),
+      new GraceCase("child dies of SIGTERM", "echo child: ready; exec sleep 1000", 143, false),
+      new GraceCase("child ignores SIGTERM", "trap '' TERM; echo child: ready; while :; do sleep 0.2; done", 137, true));
+  private static final String HUP_SCRIPT = "trap 'echo child: got SIGHUP; exit 5' HUP; echo child: ready; while :; do sleep 0.2; done";
+  private static final String IGNORES_TERM = "trap '' TERM; echo child: ready; while :; do sleep 0.2; done";
+
+  /**
+   * Builds the recipes, then starts every detached container of this class at once: most of
+   * each test is waiting for a JVM to start, which they then do side by side.
+   */
   @BeforeAll
-  static void images() {
+  static void imagesAndContainers() throws IOException {
     podman = Podman.engine();
     podman.recipe("Dockerfile.launcher", LAUNCHER);
     podman.recipe("Dockerfile.inapp", INAPP);
+    for (ExitCase c : EXIT_CASES) {
+      podman.ok(run(podman.name("exit-" + c.expected()), "-d", "--entrypoint", launcherEntrypoint(List.of(), "sh", "-c", c.script()), LAUNCHER));
+    }
+    for (ExecCase c : EXEC_CASES) {
+      podman.ok(run(podman.name("exec-" + c.expected()), "-d", "--entrypoint", launcherEntrypoint(List.of(), c.command()), LAUNCHER));
+    }
+    podman.ok(run(podman.name("usage"), "-d", LAUNCHER, "--orphans", "99"));
+    podman.ok(run(podman.name("launcher-stop"), "-d", LAUNCHER));
+    for (GraceCase c : GRACE_CASES) {
+      podman.ok(run(podman.name("grace-" + c.expected()), "-d", "--entrypoint",
+          launcherEntrypoint(List.of("-v", "--grace", "1s", "--kill-after", "1s"), "sh", "-c", c.script()), LAUNCHER));
+    }
+    podman.ok(run(podman.name("grace-cut"), "-d", "--entrypoint", launcherEntrypoint(List.of("-v", "--grace", "30s"), "sh", "-c", IGNORES_TERM), LAUNCHER));
+    podman.ok(run(podman.name("hup"), "-d", "--entrypoint", launcherEntrypoint(List.of(), "sh", "-c", HUP_SCRIPT), LAUNCHER));
+    podman.ok(run(podman.name("inapp-report"), "-d", INAPP, "--orphans", "6"));
+    podman.ok(run(podman.name("inapp-stop"), "-d", INAPP));
   }
 
   /** Dockerfile.launcher's ENTRYPOINT up to its {@code --}, then {@code command}, as a JSON array for --entrypoint. */
@@ -72,51 +113,48 @@ class ContainerRecipesInPodmanTest {
     return args;
   }
 
-  @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource(delimiter = '|', value = {
-      "exit 0                    | 0",
-      "exit 1                    | 1",
-      "exit 7                    | 7",
-      "exit 42                   | 42",
-      "exit 255                  | 255",
-      "kill -TERM $$             | 143",
-      "kill -KILL $$             | 137",
-  })
-  void launcherImageExitsWithTheChildsStatus(String script, int expected) throws IOException {
-    String name = podman.name("exit-" + expected);
-    Podman.Result r = podman.podman(run(name, "--entrypoint", launcherEntrypoint(List.of(), "sh", "-c", script), LAUNCHER));
-    assertEquals(expected, podman.exitCode(name), r.describe());
-    assertEquals(expected, r.code(), "podman run's own exit code:\n" + r.describe());
-    assertEquals("", r.both(), "the launcher prints nothing at its default verbosity");
+  static List<ExitCase> exitCases() {
+    return EXIT_CASES;
   }
 
-  @ParameterizedTest(name = "{0} -> {1}")
-  @CsvSource({
-      "/no/such/command, 127, command not found",
-      "/app.jar,         126, not executable",
-  })
-  void launcherImageExitsWithTinysCodeWhenTheCommandCannotRun(String command, int expected, String says) throws IOException {
-    String name = podman.name("exec-" + expected);
-    Podman.Result r = podman.podman(run(name, "--entrypoint", launcherEntrypoint(List.of(), command), LAUNCHER));
-    assertEquals(expected, podman.exitCode(name), r.describe());
-    List<String> lines = r.err().lines().toList();
-    assertEquals(1, lines.size(), r.describe());
-    assertTrue(lines.get(0).startsWith("[FATAL supervisor4j (1)] exec " + command + " failed: ") && lines.get(0).endsWith(says), r.describe());
+  static List<ExecCase> execCases() {
+    return EXEC_CASES;
+  }
+
+  static List<GraceCase> graceCases() {
+    return GRACE_CASES;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("exitCases")
+  void launcherImageExitsWithTheChildsStatus(ExitCase c) {
+    String name = podman.name("exit-" + c.expected());
+    assertEquals(c.expected(), podman.awaitExit(name, LIMIT), podman.logs(name));
+    assertEquals(c.expected(), podman.exitCode(name));
+    assertEquals("", podman.logs(name), "the launcher prints nothing at its default verbosity");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("execCases")
+  void launcherImageExitsWithTinisCodeWhenTheCommandCannotRun(ExecCase c) {
+    String name = podman.name("exec-" + c.expected());
+    assertEquals(c.expected(), podman.awaitExit(name, LIMIT), podman.logs(name));
+    List<String> lines = podman.logs(name).lines().toList();
+    assertEquals(1, lines.size(), lines.toString());
+    assertTrue(lines.get(0).startsWith("[FATAL supervisor4j (1)] exec " + c.command() + " failed: ") && lines.get(0).endsWith(c.says()), lines.get(0));
   }
 
   @Test
   void launcherImageAsBuiltPassesTheAppsOwnExitCodeThrough() {
     String name = podman.name("usage");
-    Podman.Result r = podman.podman(run(name, LAUNCHER, "--orphans", "99"));
-    assertEquals(2, podman.exitCode(name), r.describe()); // the app's code for a bad argument
-    assertTrue(r.err().contains("--orphans"), r.describe());
+    assertEquals(2, podman.awaitExit(name, LIMIT), podman.logs(name)); // the app's code for a bad argument
+    assertTrue(podman.logs(name).contains("--orphans"), podman.logs(name));
   }
 
   @Test
   void launcherImageAsBuiltStopsCleanlyOnPodmanStop() {
     String name = podman.name("launcher-stop");
-    podman.ok(run(name, "-d", LAUNCHER));
-    podman.awaitLog(name, "running until SIGTERM", Duration.ofSeconds(60));
+    podman.awaitLog(name, "running until SIGTERM", LIMIT);
     Podman.Result stop = podman.ok("stop", "-t", "10", name);
     assertEquals(0, podman.exitCode(name), podman.logs(name));
     String log = podman.logs(name);
@@ -131,21 +169,16 @@ class ContainerRecipesInPodmanTest {
    * status: its own code, 128+15 if SIGTERM killed it, 128+9 after the escalation's SIGKILL.
    */
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "child exits 0 on SIGTERM   | trap 'echo child: SIGTERM; exit 0' TERM; echo child: ready; while :; do sleep 0.2; done | 0   | false",
-      "child dies of SIGTERM      | echo child: ready; exec sleep 1000                                                    | 143 | false",
-      "child ignores SIGTERM      | trap '' TERM; echo child: ready; while :; do sleep 0.2; done                          | 137 | true",
-  })
-  void podmanStopTakesTheLaunchersGracefulPath(String what, String script, int expected, boolean escalates) throws IOException {
-    String name = podman.name("grace-" + expected);
-    podman.ok(run(name, "-d", "--entrypoint", launcherEntrypoint(List.of("-v", "--grace", "1s", "--kill-after", "1s"), "sh", "-c", script), LAUNCHER));
-    podman.awaitLog(name, "child: ready", Duration.ofSeconds(60));
+  @MethodSource("graceCases")
+  void podmanStopTakesTheLaunchersGracefulPath(GraceCase c) {
+    String name = podman.name("grace-" + c.expected());
+    podman.awaitLog(name, "child: ready", LIMIT);
     Podman.Result stop = podman.ok("stop", "-t", "10", name);
     String log = podman.logs(name);
-    assertEquals(expected, podman.exitCode(name), log);
+    assertEquals(c.expected(), podman.exitCode(name), log);
     assertTrue(stop.took().compareTo(Duration.ofSeconds(8)) < 0, "the launcher ended before podman's SIGKILL at 10 s: " + stop.describe() + log);
-    assertEquals(escalates, log.contains("sending SIGKILL to"), log);
-    if (escalates) {
+    assertEquals(c.escalates(), log.contains("sending SIGKILL to"), log);
+    if (c.escalates()) {
       assertTrue(log.contains("still alive 1s after SIGTERM (--grace); shutting the process tree down"), log);
       assertTrue(stop.took().compareTo(Duration.ofMillis(1900)) > 0, "grace + kill-after = 2 s: " + stop.describe());
     }
@@ -153,11 +186,9 @@ class ContainerRecipesInPodmanTest {
 
   /** When {@code -t} is shorter than the launcher's sequence, podman's SIGKILL of PID 1 cuts it short: 137, nothing logged. */
   @Test
-  void podmanStopKillsTheLauncherWhenItsTimeoutIsShorterThanTheGrace() throws IOException {
+  void podmanStopKillsTheLauncherWhenItsTimeoutIsShorterThanTheGrace() {
     String name = podman.name("grace-cut");
-    podman.ok(run(name, "-d", "--entrypoint", launcherEntrypoint(List.of("-v", "--grace", "30s"), "sh", "-c",
-        "trap '' TERM; echo child: ready; while :; do sleep 0.2; done"), LAUNCHER));
-    podman.awaitLog(name, "child: ready", Duration.ofSeconds(60));
+    podman.awaitLog(name, "child: ready", LIMIT);
     Podman.Result stop = podman.ok("stop", "-t", "2", name);
     String log = podman.logs(name);
     assertEquals(137, podman.exitCode(name), log);
@@ -166,11 +197,9 @@ class ContainerRecipesInPodmanTest {
   }
 
   @Test
-  void podmanKillHupIsForwardedToTheChild() throws IOException {
+  void podmanKillHupIsForwardedToTheChild() {
     String name = podman.name("hup");
-    podman.ok(run(name, "-d", "--entrypoint", launcherEntrypoint(List.of(), "sh", "-c",
-        "trap 'echo child: got SIGHUP; exit 5' HUP; echo child: ready; while :; do sleep 0.2; done"), LAUNCHER));
-    podman.awaitLog(name, "child: ready", Duration.ofSeconds(60));
+    podman.awaitLog(name, "child: ready", LIMIT);
     podman.ok("kill", "-s", "HUP", name);
     assertEquals(5, podman.awaitExit(name, Duration.ofSeconds(30)), podman.logs(name));
     assertTrue(podman.logs(name).contains("child: got SIGHUP"), podman.logs(name));
@@ -242,9 +271,8 @@ class ContainerRecipesInPodmanTest {
   @Test
   void inAppImageReapsOrphansAsPid1AndKeepsProcessStatuses() {
     String name = podman.name("inapp-report");
-    Podman.Result r = podman.podman(run(name, INAPP, "--orphans", "6"));
-    String out = r.out();
-    assertEquals(0, podman.exitCode(name), r.describe());
+    assertEquals(0, podman.awaitExit(name, LIMIT), podman.logs(name));
+    String out = podman.logs(name);
     assertTrue(out.contains("orphan-reaping app: pid 1, mode auto: PID 1 of its PID namespace, reaper of orphans: true"), out);
     assertTrue(Pattern.compile("orphans adopted: +ok +6 of 6").matcher(out).find(), out);
     assertTrue(Pattern.compile("orphans reaped: +ok +5: ").matcher(out).find(), out);
@@ -256,8 +284,7 @@ class ContainerRecipesInPodmanTest {
   @Test
   void inAppImageAsBuiltStopsCleanlyOnPodmanStop() {
     String name = podman.name("inapp-stop");
-    podman.ok(run(name, "-d", INAPP));
-    podman.awaitLog(name, "running until SIGTERM", Duration.ofSeconds(60));
+    podman.awaitLog(name, "running until SIGTERM", LIMIT);
     podman.ok("stop", "-t", "10", name);
     String log = podman.logs(name);
     assertEquals(0, podman.exitCode(name), log);
