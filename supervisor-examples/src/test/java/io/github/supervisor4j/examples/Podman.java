@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -55,17 +53,15 @@ final class Podman implements AutoCloseable {
   private final Set<String> built = new HashSet<>();
   private final Set<String> pauseImagesBefore = new HashSet<>();
   private final Set<String> networksBefore = new HashSet<>();
-  private final FileChannel lockFile;
-  private final FileLock lock;
+  private final Process lock;
   private final Path work;
   private Duration baseImages = Duration.ZERO;
   private final Map<String, Duration> classes = new java.util.LinkedHashMap<>();
   private boolean closed;
 
-  private Podman(FileChannel lockFile, FileLock lock) throws IOException {
+  private Podman(Process lock) throws IOException {
     this.run = UUID.randomUUID().toString().substring(0, 6);
     this.prefix = "s4jtest-" + run + "-";
-    this.lockFile = lockFile;
     this.lock = lock;
     this.work = Files.createTempDirectory("s4jtest-podman");
     Path target = Built.module().resolve("target");
@@ -103,17 +99,9 @@ final class Podman implements AutoCloseable {
       Thread.currentThread().interrupt();
       fail("interrupted");
     }
-    FileChannel channel;
-    FileLock lock;
+    Process lock = acquireLock();
     try {
-      Files.createDirectories(LOCK.getParent());
-      channel = FileChannel.open(LOCK, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      lock = acquire(channel);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot take " + LOCK, e);
-    }
-    try {
-      Podman podman = new Podman(channel, lock);
+      Podman podman = new Podman(lock);
       Runtime.getRuntime().addShutdownHook(new Thread(podman::close, "podman-clean-up"));
       podman.removeLeftovers();
       podman.importBaseImages();
@@ -123,18 +111,25 @@ final class Podman implements AutoCloseable {
     }
   }
 
-  private static FileLock acquire(FileChannel channel) throws IOException {
-    long deadline = System.nanoTime() + LOCK_WAIT.toNanos();
-    while (true) {
-      FileLock lock = channel.tryLock();
-      if (lock != null) return lock;
-      if (System.nanoTime() > deadline) fail("another run of the container tests has held " + LOCK + " for " + LOCK_WAIT + "; they cannot share pause-me and the base images");
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        fail("interrupted while waiting for " + LOCK);
+  /**
+   * Takes the machine-wide lock with flock(1), as bench/containers.sh does (Java's own file
+   * locks are fcntl locks, which flock(2) does not see): a child holds it while it reads its
+   * stdin, which this JVM keeps open until {@link #close()}, or until it dies.
+   */
+  private static Process acquireLock() {
+    try {
+      Files.createDirectories(LOCK.getParent());
+      Process holder = new ProcessBuilder("flock", "-w", Long.toString(LOCK_WAIT.toSeconds()), LOCK.toString(),
+          "sh", "-c", "echo locked; exec cat >/dev/null").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      String line = new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine();
+      if (!"locked".equals(line)) {
+        holder.destroyForcibly();
+        fail("another run of the container tests (or bench/containers.sh) has held " + LOCK + " for " + LOCK_WAIT
+            + "; they cannot share pause-me and the base images");
       }
+      return holder;
+    } catch (IOException e) {
+      return fail("cannot take " + LOCK + " with flock(1) (util-linux): " + e.getMessage());
     }
   }
 
@@ -427,11 +422,13 @@ final class Podman implements AutoCloseable {
       System.out.println(took);
     } finally {
       try {
-        lock.release();
-        lockFile.close();
+        lock.getOutputStream().close(); // the holder's cat ends, and flock with it
+        lock.waitFor(10, TimeUnit.SECONDS);
         Files.walk(work).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       } catch (IOException e) {
         // the lock goes with the process anyway
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
