@@ -52,7 +52,10 @@ public final class ChildSpec {
   /**
    * A child running {@code command}, looked up in {@code PATH} when it has no slash.
    *
-   * @throws IllegalArgumentException if the command is empty
+   * @param command the program and its arguments
+   * @return the spec, with the defaults above
+   * @throws IllegalArgumentException if the command or its name is empty, or an argument has
+   *     a NUL byte
    */
   public static ChildSpec of(List<String> command) {
     Objects.requireNonNull(command, "command == null");
@@ -65,18 +68,34 @@ public final class ChildSpec {
     return new ChildSpec(List.copyOf(command), null, null, false, false, Collections.emptySortedSet());
   }
 
-  /** A child running {@code command}; see {@link #of(List)}. */
+  /**
+   * A child running {@code command}; see {@link #of(List)}.
+   *
+   * @param command the program and its arguments
+   * @return the spec, with the defaults above
+   */
   public static ChildSpec of(String... command) {
     return of(Arrays.asList(command));
   }
 
-  /** Runs the child in {@code directory} instead of the current one. */
+  /**
+   * Runs the child in {@code directory} instead of the current one.
+   *
+   * @param directory the child's working directory
+   * @return a copy with that directory
+   */
   public ChildSpec withDirectory(Path directory) {
     return new ChildSpec(command, Objects.requireNonNull(directory, "directory == null"), environment,
         newProcessGroup, newSession, passedFds, foreground);
   }
 
-  /** Gives the child exactly this environment instead of this process's own. */
+  /**
+   * Gives the child exactly this environment instead of this process's own.
+   *
+   * @param environment the variables, copied in their iteration order
+   * @return a copy with that environment
+   * @throws IllegalArgumentException if a name is empty or has an {@code =}
+   */
   public ChildSpec withEnvironment(Map<String, String> environment) {
     Map<String, String> copy = new LinkedHashMap<>();
     environment.forEach((k, v) -> {
@@ -86,7 +105,12 @@ public final class ChildSpec {
     return new ChildSpec(command, directory, Collections.unmodifiableMap(copy), newProcessGroup, newSession, passedFds, foreground);
   }
 
-  /** Puts the child in a new process group whose id is its pid (setpgid(0, 0)). */
+  /**
+   * Puts the child in a new process group whose id is its pid (setpgid(0, 0)).
+   *
+   * @param newProcessGroup true for a new group; the default is false
+   * @return a copy with that setting
+   */
   public ChildSpec withNewProcessGroup(boolean newProcessGroup) {
     return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds, foreground);
   }
@@ -98,12 +122,20 @@ public final class ChildSpec {
    * terminal and this process is in its foreground group; otherwise it is ignored. The
    * hand-over happens in the child before it executes (glibc 2.35's
    * posix_spawn_file_actions_addtcsetpgrp_np), so the child never starts in the background.
+   *
+   * @param foreground true to hand the terminal over; the default is false
+   * @return a copy with that setting
    */
   public ChildSpec withForeground(boolean foreground) {
     return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds, foreground);
   }
 
-  /** Starts the child in a new session (setsid), as dumb-init does by default. Implies a new group. */
+  /**
+   * Starts the child in a new session (setsid), as dumb-init does by default. Implies a new group.
+   *
+   * @param newSession true for a new session; the default is false
+   * @return a copy with that setting
+   */
   public ChildSpec withNewSession(boolean newSession) {
     return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds, foreground);
   }
@@ -112,6 +144,8 @@ public final class ChildSpec {
    * Keeps these inherited descriptors open in the child, besides 0, 1, 2 and socket
    * activation's.
    *
+   * @param fds the descriptors, added to those already named
+   * @return a copy that keeps them too
    * @throws IllegalArgumentException if a descriptor is negative
    */
   public ChildSpec withPassedFds(int... fds) {
@@ -124,33 +158,37 @@ public final class ChildSpec {
         Collections.unmodifiableSortedSet(set), foreground);
   }
 
+  /** {@return the program and its arguments, unmodifiable} */
   public List<String> command() {
     return command;
   }
 
+  /** {@return the working directory, or empty for this process's current one} */
   public Optional<Path> directory() {
     return Optional.ofNullable(directory);
   }
 
-  /** The explicit environment, or empty to inherit this process's own. */
+  /** {@return the explicit environment, or empty to inherit this process's own} */
   public Optional<Map<String, String>> environment() {
     return Optional.ofNullable(environment);
   }
 
+  /** {@return true if the child gets a new process group; see {@link #withNewProcessGroup}} */
   public boolean newProcessGroup() {
     return newProcessGroup;
   }
 
+  /** {@return true if the child gets a new session; see {@link #withNewSession}} */
   public boolean newSession() {
     return newSession;
   }
 
-  /** True if the child's group is to become the terminal's foreground group; see {@link #withForeground}. */
+  /** {@return true if the child's group is to become the terminal's foreground group; see {@link #withForeground}} */
   public boolean foreground() {
     return foreground;
   }
 
-  /** Descriptors named by {@link #withPassedFds}, ascending. */
+  /** {@return the descriptors named by {@link #withPassedFds}, ascending} */
   public SortedSet<Integer> passedFds() {
     return passedFds;
   }

@@ -19,10 +19,13 @@ import java.util.Optional;
  * one-line message such as {@code --grace: not a duration: abc (use 500ms, 10s or 1m)}.
  */
 public final class ShutdownConfig {
-  /** The launcher options this type understands. */
+  /** The launcher option for {@link #withGrace}. */
   public static final String GRACE = "--grace";
+  /** The launcher option for {@link #withKillAfter}. */
   public static final String KILL_AFTER = "--kill-after";
+  /** The launcher option for {@link #withOnChildExit}. */
   public static final String ON_CHILD_EXIT = "--on-child-exit";
+  /** The launcher option for {@link #withPreStopDelay}. */
   public static final String PRE_STOP_DELAY = "--pre-stop-delay";
 
   private static final Duration DEFAULT_KILL_AFTER = Duration.ofSeconds(2);
@@ -45,6 +48,8 @@ public final class ShutdownConfig {
      * Parses {@code exit}, {@code wait} or {@code terminate}, in any case.
      *
      * @param option the option being parsed, for the message
+     * @param text the option's value
+     * @return the value
      * @throws IllegalArgumentException with a one-line message naming the option and the text
      */
     public static OnChildExit parse(String option, String text) {
@@ -55,7 +60,7 @@ public final class ShutdownConfig {
       throw new IllegalArgumentException(option + ": expected exit, wait or terminate: " + text);
     }
 
-    /** The option's word for this value: {@code exit}, {@code wait} or {@code terminate}. */
+    /** {@return the option's word for this value: {@code exit}, {@code wait} or {@code terminate}} */
     public String word() {
       return name().toLowerCase(Locale.ROOT);
     }
@@ -68,7 +73,7 @@ public final class ShutdownConfig {
     this.preStopDelay = preStopDelay;
   }
 
-  /** The defaults described above: tini's behaviour. */
+  /** {@return the defaults described above: tini's behaviour} */
   public static ShutdownConfig defaults() {
     return new ShutdownConfig(null, DEFAULT_KILL_AFTER, OnChildExit.EXIT, Duration.ZERO);
   }
@@ -77,6 +82,8 @@ public final class ShutdownConfig {
    * On SIGTERM or SIGINT, waits at most {@code grace} for the main child before the rest of the
    * tree is terminated.
    *
+   * @param grace the main child's time to exit; by default it has all the time it needs
+   * @return a copy with that grace
    * @throws IllegalArgumentException if {@code grace} is negative
    */
   public ShutdownConfig withGrace(Duration grace) {
@@ -86,12 +93,20 @@ public final class ShutdownConfig {
   /**
    * Time between SIGTERM and SIGKILL for the descendants that remain.
    *
+   * @param killAfter the time; the default is 2 s
+   * @return a copy with that time
    * @throws IllegalArgumentException if {@code killAfter} is negative
    */
   public ShutdownConfig withKillAfter(Duration killAfter) {
     return new ShutdownConfig(grace, checkNotNegative("killAfter", killAfter), onChildExit, preStopDelay);
   }
 
+  /**
+   * What to do when the main child exits while other descendants still live.
+   *
+   * @param onChildExit the choice; the default is {@link OnChildExit#EXIT}
+   * @return a copy with that choice
+   */
   public ShutdownConfig withOnChildExit(OnChildExit onChildExit) {
     return new ShutdownConfig(grace, killAfter, Objects.requireNonNull(onChildExit, "onChildExit == null"), preStopDelay);
   }
@@ -100,13 +115,20 @@ public final class ShutdownConfig {
    * Holds a received SIGTERM this long before forwarding it (SIGINT is never held), so that
    * for instance Kubernetes can take the pod out of its endpoints first.
    *
+   * @param delay the time to hold it; the default is none
+   * @return a copy with that delay
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public ShutdownConfig withPreStopDelay(Duration delay) {
     return new ShutdownConfig(grace, killAfter, onChildExit, checkNotNegative("preStopDelay", delay));
   }
 
-  /** True if {@code option} is one of {@link #GRACE}, {@link #KILL_AFTER}, {@link #ON_CHILD_EXIT}, {@link #PRE_STOP_DELAY}. */
+  /**
+   * Whether {@link #withOption} takes {@code option}.
+   *
+   * @param option a launcher option, such as {@code --grace}
+   * @return true if it is one of {@link #GRACE}, {@link #KILL_AFTER}, {@link #ON_CHILD_EXIT}, {@link #PRE_STOP_DELAY}
+   */
   public static boolean isOption(String option) {
     return GRACE.equals(option) || KILL_AFTER.equals(option) || ON_CHILD_EXIT.equals(option) || PRE_STOP_DELAY.equals(option);
   }
@@ -114,6 +136,9 @@ public final class ShutdownConfig {
   /**
    * This config with one launcher option applied, e.g. {@code withOption("--grace", "10s")}.
    *
+   * @param option one of the launcher options above
+   * @param value its value, as written on the command line
+   * @return a copy with the option applied
    * @throws IllegalArgumentException with a one-line message naming the option and the value
    */
   public ShutdownConfig withOption(String option, String value) {
@@ -132,6 +157,8 @@ public final class ShutdownConfig {
    * needs no unit.
    *
    * @param option the option being parsed, for the message
+   * @param text the duration as written
+   * @return the duration
    * @throws IllegalArgumentException with a one-line message: {@code --grace: not a duration:
    *     abc (use 500ms, 10s or 1m)} or {@code --grace: must not be negative: -1}
    */
@@ -166,7 +193,12 @@ public final class ShutdownConfig {
     }
   }
 
-  /** A duration the way the options write it: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1500ms}. */
+  /**
+   * A duration the way the options write it: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1500ms}.
+   *
+   * @param d the duration, whole milliseconds
+   * @return the text, which {@link #parseDuration} reads back
+   */
   public static String format(Duration d) {
     long ms = d.toMillis();
     if (ms == 0) return "0s";
@@ -175,26 +207,31 @@ public final class ShutdownConfig {
     return ms + "ms";
   }
 
-  /** The grace after a SIGTERM or SIGINT, or empty to wait for the main child as long as it takes. */
+  /** {@return the grace after a SIGTERM or SIGINT, or empty to wait for the main child as long as it takes} */
   public Optional<Duration> grace() {
     return Optional.ofNullable(grace);
   }
 
+  /** {@return the time between SIGTERM and SIGKILL for the descendants that remain} */
   public Duration killAfter() {
     return killAfter;
   }
 
+  /** {@return what to do when the main child exits first} */
   public OnChildExit onChildExit() {
     return onChildExit;
   }
 
+  /** {@return how long a SIGTERM is held before it is passed on} */
   public Duration preStopDelay() {
     return preStopDelay;
   }
 
   /**
-   * True if SIGTERM and SIGINT must be handled by the shutdown sequence instead of being
-   * forwarded straight away: some option differs from tini's default.
+   * Whether SIGTERM and SIGINT must be handled by the shutdown sequence instead of being
+   * forwarded straight away.
+   *
+   * @return true if some option differs from tini's default
    */
   public boolean interceptsShutdownSignals() {
     return grace != null || !preStopDelay.isZero() || onChildExit != OnChildExit.EXIT;
