@@ -1,7 +1,6 @@
 package io.github.supervisor4j;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -13,12 +12,12 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * What to start: the command, its directory and environment, its process group or session,
- * and which inherited descriptors it keeps. Immutable; each {@code with} method returns a
- * copy, in the manner of {@link ProcessBuilder} but without its shared mutable state.
+ * What to start: the command, its directory and environment, its {@link ProcessGroup}, and
+ * which inherited descriptors it keeps. Immutable; each {@code with} method returns a copy, in
+ * the manner of {@link ProcessBuilder} but without its shared mutable state.
  *
  * <p>Defaults: the current directory and this process's own environment (the C library's
- * {@code environ}, byte for byte), the parent's process group, and descriptors 0, 1 and 2
+ * {@code environ}, byte for byte), {@link ProcessGroup#INHERIT}, and descriptors 0, 1 and 2
  * only. Every other descriptor is closed in the child, except those named by {@link
  * #withPassedFds} and, when this process's environment has {@code LISTEN_FDS=n} (socket
  * activation), descriptors 3 to 3+n-1. The child always starts with an empty signal mask and
@@ -26,27 +25,38 @@ import java.util.TreeSet;
  */
 public final class ChildSpec {
   private final List<String> command;
-  private final Path directory;
-  private final Map<String, String> environment;
-  private final boolean newProcessGroup;
-  private final boolean newSession;
+  private final Path directory; // null: the current one
+  private final Map<String, String> environment; // null: this process's own
+  private final ProcessGroup processGroup;
   private final SortedSet<Integer> passedFds;
-  private final boolean foreground;
 
-  private ChildSpec(List<String> command, Path directory, Map<String, String> environment,
-      boolean newProcessGroup, boolean newSession, SortedSet<Integer> passedFds) {
-    this(command, directory, environment, newProcessGroup, newSession, passedFds, false);
+  private ChildSpec(Copy c) {
+    this.command = c.command;
+    this.directory = c.directory;
+    this.environment = c.environment;
+    this.processGroup = c.processGroup;
+    this.passedFds = c.passedFds;
   }
 
-  private ChildSpec(List<String> command, Path directory, Map<String, String> environment,
-      boolean newProcessGroup, boolean newSession, SortedSet<Integer> passedFds, boolean foreground) {
-    this.command = command;
-    this.directory = directory;
-    this.environment = environment;
-    this.newProcessGroup = newProcessGroup;
-    this.newSession = newSession;
-    this.passedFds = passedFds;
-    this.foreground = foreground;
+  /** The fields of a spec while one {@code with} method changes one of them. */
+  private static final class Copy {
+    List<String> command;
+    Path directory;
+    Map<String, String> environment;
+    ProcessGroup processGroup = ProcessGroup.INHERIT;
+    SortedSet<Integer> passedFds = Collections.emptySortedSet();
+
+    Copy(List<String> command) {
+      this.command = command;
+    }
+
+    Copy(ChildSpec s) {
+      command = s.command;
+      directory = s.directory;
+      environment = s.environment;
+      processGroup = s.processGroup;
+      passedFds = s.passedFds;
+    }
   }
 
   /**
@@ -54,8 +64,9 @@ public final class ChildSpec {
    *
    * @param command the program and its arguments
    * @return the spec, with the defaults above
-   * @throws IllegalArgumentException if the command or its name is empty, or an argument has
-   *     a NUL byte
+   * @throws IllegalArgumentException if the command is empty, its name is empty, or an
+   *     argument holds a NUL byte
+   * @throws NullPointerException if the command or an argument is null
    */
   public static ChildSpec of(List<String> command) {
     Objects.requireNonNull(command, "command == null");
@@ -65,7 +76,7 @@ public final class ChildSpec {
       if (arg.indexOf('\0') >= 0) throw new IllegalArgumentException("argument has a NUL byte: " + arg);
     }
     if (command.get(0).isEmpty()) throw new IllegalArgumentException("command name is empty");
-    return new ChildSpec(List.copyOf(command), null, null, false, false, Collections.emptySortedSet());
+    return new ChildSpec(new Copy(List.copyOf(command)));
   }
 
   /**
@@ -73,6 +84,7 @@ public final class ChildSpec {
    *
    * @param command the program and its arguments
    * @return the spec, with the defaults above
+   * @throws IllegalArgumentException as {@link #of(List)}
    */
   public static ChildSpec of(String... command) {
     return of(Arrays.asList(command));
@@ -83,10 +95,12 @@ public final class ChildSpec {
    *
    * @param directory the child's working directory
    * @return a copy with that directory
+   * @throws NullPointerException if {@code directory} is null
    */
   public ChildSpec withDirectory(Path directory) {
-    return new ChildSpec(command, Objects.requireNonNull(directory, "directory == null"), environment,
-        newProcessGroup, newSession, passedFds, foreground);
+    Copy c = new Copy(this);
+    c.directory = Objects.requireNonNull(directory, "directory == null");
+    return new ChildSpec(c);
   }
 
   /**
@@ -94,7 +108,8 @@ public final class ChildSpec {
    *
    * @param environment the variables, copied in their iteration order
    * @return a copy with that environment
-   * @throws IllegalArgumentException if a name is empty or has an {@code =}
+   * @throws IllegalArgumentException if a name is empty or holds '='
+   * @throws NullPointerException if a value is null
    */
   public ChildSpec withEnvironment(Map<String, String> environment) {
     Map<String, String> copy = new LinkedHashMap<>();
@@ -102,42 +117,23 @@ public final class ChildSpec {
       if (k.isEmpty() || k.indexOf('=') >= 0) throw new IllegalArgumentException("bad environment name: " + k);
       copy.put(k, Objects.requireNonNull(v, "environment value == null for " + k));
     });
-    return new ChildSpec(command, directory, Collections.unmodifiableMap(copy), newProcessGroup, newSession, passedFds, foreground);
+    Copy c = new Copy(this);
+    c.environment = Collections.unmodifiableMap(copy);
+    return new ChildSpec(c);
   }
 
   /**
-   * Puts the child in a new process group whose id is its pid (setpgid(0, 0)).
+   * Puts the child in {@code group}: this process's, a new one, a new one in the terminal's
+   * foreground, or a new session.
    *
-   * @param newProcessGroup true for a new group; the default is false
-   * @return a copy with that setting
+   * @param group the choice; the default is {@link ProcessGroup#INHERIT}
+   * @return a copy with that group
+   * @throws NullPointerException if {@code group} is null
    */
-  public ChildSpec withNewProcessGroup(boolean newProcessGroup) {
-    return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds, foreground);
-  }
-
-  /**
-   * Makes the child's new process group the foreground group of the terminal on standard
-   * input, as tini does, so that Ctrl-C and Ctrl-Z reach the child. It applies only with
-   * {@link #withNewProcessGroup}, and only when standard input is this process's controlling
-   * terminal and this process is in its foreground group; otherwise it is ignored. The
-   * hand-over happens in the child before it executes (glibc 2.35's
-   * posix_spawn_file_actions_addtcsetpgrp_np), so the child never starts in the background.
-   *
-   * @param foreground true to hand the terminal over; the default is false
-   * @return a copy with that setting
-   */
-  public ChildSpec withForeground(boolean foreground) {
-    return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds, foreground);
-  }
-
-  /**
-   * Starts the child in a new session (setsid), as dumb-init does by default. Implies a new group.
-   *
-   * @param newSession true for a new session; the default is false
-   * @return a copy with that setting
-   */
-  public ChildSpec withNewSession(boolean newSession) {
-    return new ChildSpec(command, directory, environment, newProcessGroup, newSession, passedFds, foreground);
+  public ChildSpec withProcessGroup(ProcessGroup group) {
+    Copy c = new Copy(this);
+    c.processGroup = Objects.requireNonNull(group, "group == null");
+    return new ChildSpec(c);
   }
 
   /**
@@ -154,16 +150,17 @@ public final class ChildSpec {
       if (fd < 0) throw new IllegalArgumentException("fd < 0: " + fd);
       set.add(fd);
     }
-    return new ChildSpec(command, directory, environment, newProcessGroup, newSession,
-        Collections.unmodifiableSortedSet(set), foreground);
+    Copy c = new Copy(this);
+    c.passedFds = Collections.unmodifiableSortedSet(set);
+    return new ChildSpec(c);
   }
 
-  /** {@return the program and its arguments, unmodifiable} */
+  /** {@return the command and its arguments; unmodifiable} */
   public List<String> command() {
     return command;
   }
 
-  /** {@return the working directory, or empty for this process's current one} */
+  /** {@return the directory the child starts in, or empty for this process's current one} */
   public Optional<Path> directory() {
     return Optional.ofNullable(directory);
   }
@@ -173,19 +170,9 @@ public final class ChildSpec {
     return Optional.ofNullable(environment);
   }
 
-  /** {@return true if the child gets a new process group; see {@link #withNewProcessGroup}} */
-  public boolean newProcessGroup() {
-    return newProcessGroup;
-  }
-
-  /** {@return true if the child gets a new session; see {@link #withNewSession}} */
-  public boolean newSession() {
-    return newSession;
-  }
-
-  /** {@return true if the child's group is to become the terminal's foreground group; see {@link #withForeground}} */
-  public boolean foreground() {
-    return foreground;
+  /** {@return the process group and session the child joins} */
+  public ProcessGroup processGroup() {
+    return processGroup;
   }
 
   /** {@return the descriptors named by {@link #withPassedFds}, ascending} */
@@ -195,6 +182,6 @@ public final class ChildSpec {
 
   @Override
   public String toString() {
-    return String.join(" ", new ArrayList<>(command));
+    return String.join(" ", command);
   }
 }

@@ -46,11 +46,6 @@ public final class ForwardTarget {
     return group;
   }
 
-  /** {@return the first argument of {@code kill(2)}: the pid, or minus the group id} */
-  public int killArgument() {
-    return group ? -id : id;
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof ForwardTarget && ((ForwardTarget) o).id == id && ((ForwardTarget) o).group == group;

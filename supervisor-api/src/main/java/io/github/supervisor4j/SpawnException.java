@@ -12,6 +12,8 @@ public final class SpawnException extends SupervisorException {
   public static final int NOT_FOUND = 127;
   /** Exit code for a command that was found but could not be executed. */
   public static final int NOT_EXECUTABLE = 126;
+  /** Exit code for any other failure to start a command. */
+  public static final int FAILED = 1;
 
   /** The shell's code for the failure. */
   private final int exitCode;
@@ -20,7 +22,7 @@ public final class SpawnException extends SupervisorException {
    * A failed start.
    *
    * @param message one line naming the command and the reason
-   * @param exitCode {@link #NOT_FOUND}, {@link #NOT_EXECUTABLE} or 1
+   * @param exitCode {@link #NOT_FOUND}, {@link #NOT_EXECUTABLE} or {@link #FAILED}
    */
   public SpawnException(String message, int exitCode) {
     super(message);

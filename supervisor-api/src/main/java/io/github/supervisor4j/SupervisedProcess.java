@@ -54,7 +54,7 @@ public interface SupervisedProcess {
 
   /**
    * Sends {@code signal} to the child's process group, which must be its own ({@link
-   * ChildSpec#withNewProcessGroup}).
+   * ChildSpec#withProcessGroup}).
    *
    * @param signal the signal to send
    * @throws IllegalStateException if the child was not started in its own group
