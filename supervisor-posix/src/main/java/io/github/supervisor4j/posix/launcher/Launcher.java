@@ -45,6 +45,11 @@ import java.util.EnumSet;
 public final class Launcher {
   private Launcher() {}
 
+  /**
+   * Runs the launcher and exits the JVM with its exit code (see above).
+   *
+   * @param args the command line, as in {@code --help}
+   */
   public static void main(String[] args) {
     int code = run(args);
     System.err.flush();
