@@ -31,11 +31,12 @@
 #define S4J_DROP 0
 
 /* Record flags: what the handler did. */
-#define S4J_SENT 1     /* kill(target, sent) was called; error is its errno or 0 */
-#define S4J_HELD 2     /* no target yet: Java holds the signal until there is one */
-#define S4J_JAVA 4     /* action TO_JAVA */
-#define S4J_DROPPED 8  /* action DROP */
+#define S4J_FORWARDED 1  /* kill(target, sent) was called; error is its errno or 0 */
+#define S4J_HELD 2       /* no target yet: Java holds the signal until there is one */
+#define S4J_FOR_JAVA 4   /* action TO_JAVA */
+#define S4J_DROPPED 8    /* action DROP */
 
+/* Read by S4jSig.Record in Java, field by field at these offsets: 0, 4, 8, 12, 16. */
 struct s4j_record {
   int signal;
   int sent;
@@ -62,14 +63,14 @@ static void s4j_handler(int sig) {
   int to = atomic_load(&target);
   r.target = to;
   if (action == S4J_TO_JAVA) {
-    r.flags = S4J_JAVA;
+    r.flags = S4J_FOR_JAVA;
   } else if (to == 0) {
     r.flags = S4J_HELD;
   } else if (action == S4J_DROP) {
     r.flags = S4J_DROPPED;
   } else {
     r.sent = action;
-    r.flags = S4J_SENT;
+    r.flags = S4J_FORWARDED;
     if (kill(to, action) != 0) r.error = errno;
   }
   int fd = atomic_load(&write_fd);
@@ -164,5 +165,3 @@ long s4j_close(void) {
   atomic_store(&target, 0);
   return atomic_load(&lost_records);
 }
-
-long s4j_lost(void) { return atomic_load(&lost_records); }

@@ -1,7 +1,6 @@
 package io.github.supervisor4j;
 
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -13,18 +12,10 @@ import java.util.Optional;
  *
  * <p>Defaults keep tini's behaviour: no grace (wait for the main child as long as it takes,
  * signal nobody else), {@code killAfter} 2 s, {@link OnChildExit#EXIT}, no pre-stop delay.
- *
- * <p>The launcher's options map one to one: {@code --grace}, {@code --kill-after}, {@code
- * --on-child-exit}, {@code --pre-stop-delay}; {@link #withOption} parses them and fails with a
- * one-line message such as {@code --grace: not a duration: abc (use 500ms, 10s or 1m)}.
+ * The launcher's options {@code --grace}, {@code --kill-after}, {@code --on-child-exit} and
+ * {@code --pre-stop-delay} set the same four values.
  */
 public final class ShutdownConfig {
-  /** The launcher options this type understands. */
-  public static final String GRACE = "--grace";
-  public static final String KILL_AFTER = "--kill-after";
-  public static final String ON_CHILD_EXIT = "--on-child-exit";
-  public static final String PRE_STOP_DELAY = "--pre-stop-delay";
-
   private static final Duration DEFAULT_KILL_AFTER = Duration.ofSeconds(2);
 
   private final Duration grace; // null: none
@@ -39,28 +30,8 @@ public final class ShutdownConfig {
     /** Wait until every descendant has exited, then exit with the child's status. */
     WAIT,
     /** SIGTERM every remaining descendant, SIGKILL after {@code killAfter}, then exit. */
-    TERMINATE;
-
-    /**
-     * Parses {@code exit}, {@code wait} or {@code terminate}, in any case.
-     *
-     * @param option the option being parsed, for the message
-     * @throws IllegalArgumentException with a one-line message naming the option and the text
-     */
-    public static OnChildExit parse(String option, String text) {
-      String t = text == null ? "" : text.trim().toUpperCase(Locale.ROOT);
-      for (OnChildExit v : values()) {
-        if (v.name().equals(t)) return v;
-      }
-      throw new IllegalArgumentException(option + ": expected exit, wait or terminate: " + text);
-    }
-
-    /** The option's word for this value: {@code exit}, {@code wait} or {@code terminate}. */
-    public String word() {
-      return name().toLowerCase(Locale.ROOT);
-    }
+    TERMINATE
   }
-
   private ShutdownConfig(Duration grace, Duration killAfter, OnChildExit onChildExit, Duration preStopDelay) {
     this.grace = grace;
     this.killAfter = killAfter;
@@ -68,7 +39,7 @@ public final class ShutdownConfig {
     this.preStopDelay = preStopDelay;
   }
 
-  /** The defaults described above: tini's behaviour. */
+  /** {@return the defaults described above: tini's behaviour} */
   public static ShutdownConfig defaults() {
     return new ShutdownConfig(null, DEFAULT_KILL_AFTER, OnChildExit.EXIT, Duration.ZERO);
   }
@@ -77,6 +48,8 @@ public final class ShutdownConfig {
    * On SIGTERM or SIGINT, waits at most {@code grace} for the main child before the rest of the
    * tree is terminated.
    *
+   * @param grace the main child's time to exit; by default it has all the time it needs
+   * @return a copy with that grace
    * @throws IllegalArgumentException if {@code grace} is negative
    */
   public ShutdownConfig withGrace(Duration grace) {
@@ -86,12 +59,21 @@ public final class ShutdownConfig {
   /**
    * Time between SIGTERM and SIGKILL for the descendants that remain.
    *
+   * @param killAfter the time; the default is 2 s
+   * @return a copy with that time
    * @throws IllegalArgumentException if {@code killAfter} is negative
    */
   public ShutdownConfig withKillAfter(Duration killAfter) {
     return new ShutdownConfig(grace, checkNotNegative("killAfter", killAfter), onChildExit, preStopDelay);
   }
 
+  /**
+   * What to do when the main child exits while other descendants still live.
+   *
+   * @param onChildExit the choice; the default is {@link OnChildExit#EXIT}
+   * @return a copy with that choice
+   * @throws NullPointerException if {@code onChildExit} is null
+   */
   public ShutdownConfig withOnChildExit(OnChildExit onChildExit) {
     return new ShutdownConfig(grace, killAfter, Objects.requireNonNull(onChildExit, "onChildExit == null"), preStopDelay);
   }
@@ -100,101 +82,39 @@ public final class ShutdownConfig {
    * Holds a received SIGTERM this long before forwarding it (SIGINT is never held), so that
    * for instance Kubernetes can take the pod out of its endpoints first.
    *
+   * @param delay the time to hold it; the default is none
+   * @return a copy with that delay
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public ShutdownConfig withPreStopDelay(Duration delay) {
     return new ShutdownConfig(grace, killAfter, onChildExit, checkNotNegative("preStopDelay", delay));
   }
 
-  /** True if {@code option} is one of {@link #GRACE}, {@link #KILL_AFTER}, {@link #ON_CHILD_EXIT}, {@link #PRE_STOP_DELAY}. */
-  public static boolean isOption(String option) {
-    return GRACE.equals(option) || KILL_AFTER.equals(option) || ON_CHILD_EXIT.equals(option) || PRE_STOP_DELAY.equals(option);
-  }
-
-  /**
-   * This config with one launcher option applied, e.g. {@code withOption("--grace", "10s")}.
-   *
-   * @throws IllegalArgumentException with a one-line message naming the option and the value
-   */
-  public ShutdownConfig withOption(String option, String value) {
-    switch (Objects.requireNonNull(option, "option == null")) {
-      case GRACE: return withGrace(parseDuration(option, value));
-      case KILL_AFTER: return withKillAfter(parseDuration(option, value));
-      case ON_CHILD_EXIT: return withOnChildExit(OnChildExit.parse(option, value));
-      case PRE_STOP_DELAY: return withPreStopDelay(parseDuration(option, value));
-      default: throw new IllegalArgumentException("not a shutdown option: " + option);
-    }
-  }
-
-  /**
-   * Parses a duration as the launcher takes it: a whole number with the unit {@code ms},
-   * {@code s}, {@code m} or {@code h} ({@code 500ms}, {@code 10s}, {@code 1m}); a bare {@code 0}
-   * needs no unit.
-   *
-   * @param option the option being parsed, for the message
-   * @throws IllegalArgumentException with a one-line message: {@code --grace: not a duration:
-   *     abc (use 500ms, 10s or 1m)} or {@code --grace: must not be negative: -1}
-   */
-  public static Duration parseDuration(String option, String text) {
-    String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-    if (t.startsWith("-") && t.length() > 1 && Character.isDigit(t.charAt(1))) {
-      throw new IllegalArgumentException(option + ": must not be negative: " + text);
-    }
-    int digits = 0;
-    while (digits < t.length() && Character.isDigit(t.charAt(digits))) digits++;
-    String unit = t.substring(digits);
-    if (digits == 0 || (unit.isEmpty() && !t.chars().allMatch(c -> c == '0'))) {
-      throw new IllegalArgumentException(option + ": not a duration: " + text + " (use 500ms, 10s or 1m)");
-    }
-    long amount;
-    try {
-      amount = Long.parseLong(t.substring(0, digits));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(option + ": too long: " + text);
-    }
-    try {
-      switch (unit) {
-        case "":
-        case "ms": return Duration.ofMillis(amount);
-        case "s": return Duration.ofSeconds(amount);
-        case "m": return Duration.ofSeconds(Math.multiplyExact(amount, 60));
-        case "h": return Duration.ofSeconds(Math.multiplyExact(amount, 3600));
-        default: throw new IllegalArgumentException(option + ": not a duration: " + text + " (use 500ms, 10s or 1m)");
-      }
-    } catch (ArithmeticException e) {
-      throw new IllegalArgumentException(option + ": too long: " + text);
-    }
-  }
-
-  /** A duration the way the options write it: {@code 500ms}, {@code 2s}, {@code 1m}, {@code 1500ms}. */
-  public static String format(Duration d) {
-    long ms = d.toMillis();
-    if (ms == 0) return "0s";
-    if (ms % 60_000 == 0) return ms / 60_000 + "m";
-    if (ms % 1000 == 0) return ms / 1000 + "s";
-    return ms + "ms";
-  }
-
-  /** The grace after a SIGTERM or SIGINT, or empty to wait for the main child as long as it takes. */
+  /** {@return the grace after a SIGTERM or SIGINT, or empty to wait for the main child as long as it takes} */
   public Optional<Duration> grace() {
     return Optional.ofNullable(grace);
   }
 
+  /** {@return the time between SIGTERM and SIGKILL for the descendants that remain} */
   public Duration killAfter() {
     return killAfter;
   }
 
+  /** {@return what to do when the main child exits first} */
   public OnChildExit onChildExit() {
     return onChildExit;
   }
 
+  /** {@return how long a SIGTERM is held before it is passed on} */
   public Duration preStopDelay() {
     return preStopDelay;
   }
 
   /**
-   * True if SIGTERM and SIGINT must be handled by the shutdown sequence instead of being
-   * forwarded straight away: some option differs from tini's default.
+   * Whether SIGTERM and SIGINT must be handled by the shutdown sequence instead of being
+   * forwarded straight away.
+   *
+   * @return true if some option differs from tini's default
    */
   public boolean interceptsShutdownSignals() {
     return grace != null || !preStopDelay.isZero() || onChildExit != OnChildExit.EXIT;
@@ -221,7 +141,7 @@ public final class ShutdownConfig {
 
   @Override
   public String toString() {
-    return GRACE + " " + (grace == null ? "none" : format(grace)) + " " + KILL_AFTER + " " + format(killAfter) + " "
-        + ON_CHILD_EXIT + " " + onChildExit.word() + " " + PRE_STOP_DELAY + " " + format(preStopDelay);
+    return "ShutdownConfig{grace=" + (grace == null ? "none" : grace) + ", killAfter=" + killAfter + ", onChildExit="
+        + onChildExit + ", preStopDelay=" + preStopDelay + "}";
   }
 }

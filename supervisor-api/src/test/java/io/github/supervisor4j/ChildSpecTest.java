@@ -1,7 +1,6 @@
 package io.github.supervisor4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,8 +23,7 @@ class ChildSpecTest {
     assertEquals(List.of("sleep", "1"), s.command());
     assertEquals(Optional.empty(), s.directory());
     assertEquals(Optional.empty(), s.environment());
-    assertFalse(s.newProcessGroup());
-    assertFalse(s.newSession());
+    assertEquals(ProcessGroup.INHERIT, s.processGroup());
     assertTrue(s.passedFds().isEmpty());
     assertEquals("sleep 1", s.toString());
   }
@@ -92,15 +90,21 @@ class ChildSpecTest {
   @Test
   void withMethodsReturnCopiesAndKeepTheRest() {
     ChildSpec base = ChildSpec.of("true").withPassedFds(4);
-    ChildSpec group = base.withNewProcessGroup(true);
-    ChildSpec session = group.withNewSession(true).withDirectory(Path.of("/tmp"));
-    assertFalse(base.newProcessGroup());
-    assertTrue(group.newProcessGroup());
-    assertTrue(session.newProcessGroup());
-    assertTrue(session.newSession());
+    ChildSpec group = base.withProcessGroup(ProcessGroup.NEW);
+    ChildSpec session = group.withProcessGroup(ProcessGroup.NEW_SESSION).withDirectory(Path.of("/tmp"));
+    assertEquals(ProcessGroup.INHERIT, base.processGroup());
+    assertEquals(ProcessGroup.NEW, group.processGroup());
+    assertEquals(ProcessGroup.NEW_SESSION, session.processGroup());
+    assertTrue(session.processGroup().isOwnGroup());
     assertEquals(Optional.of(Path.of("/tmp")), session.directory());
     assertEquals(Optional.empty(), group.directory());
     assertEquals(new TreeSet<>(List.of(4)), session.passedFds());
     assertThrows(NullPointerException.class, () -> base.withDirectory(null));
+    assertThrows(NullPointerException.class, () -> base.withProcessGroup(null));
+  }
+
+  @Test
+  void onlyInheritLeavesTheChildWithoutAGroupOfItsOwn() {
+    for (ProcessGroup g : ProcessGroup.values()) assertEquals(g != ProcessGroup.INHERIT, g.isOwnGroup(), g.name());
   }
 }

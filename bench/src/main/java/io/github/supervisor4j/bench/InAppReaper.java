@@ -102,7 +102,7 @@ public final class InAppReaper {
             }
           };
           if (shortLived) {
-            // The child moves to the thread-group leader once this thread exits (FACTS.md).
+            // The child moves to the thread-group leader once this thread exits (kernel/exit.c, forget_original_parent).
             Thread once = new Thread(start, "short-lived-starter");
             once.start();
             try {

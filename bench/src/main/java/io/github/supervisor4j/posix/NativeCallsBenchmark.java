@@ -31,7 +31,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Thread)
 public class NativeCallsBenchmark {
-  private final int[] status = new int[1];
   private final Os.SigInfo info = new Os.SigInfo();
   private final byte[] buffer = new byte[64 * 1024];
   private int self;
@@ -47,7 +46,7 @@ public class NativeCallsBenchmark {
     taskChildren = Path.of("/proc/self/task/" + self + "/children");
   }
 
-  /** A JDK-owned child is alive, so waitpid(-1, WNOHANG) finds a child but nothing to reap. */
+  /** A JDK-owned child is alive, so waitid(P_ALL, WNOHANG) finds a child but nothing to reap. */
   @State(Scope.Benchmark)
   public static class LiveChild {
     Process sleeper;
@@ -64,18 +63,13 @@ public class NativeCallsBenchmark {
   }
 
   @Benchmark
-  public int getpidRawJnr() {
-    return Os.LIBC.getpid();
+  public boolean waitidNoChildEchild() {
+    return Os.waitid(Os.P_ALL, 0, info, Os.WEXITED | Os.WNOHANG);
   }
 
   @Benchmark
-  public int waitpidNoChildEchild() {
-    return Os.waitpid(-1, status, Os.WNOHANG);
-  }
-
-  @Benchmark
-  public int waitpidLiveChildNothingToReap(LiveChild child) {
-    return Os.waitpid(-1, status, Os.WNOHANG);
+  public boolean waitidLiveChildNothingToReap(LiveChild child) {
+    return Os.waitid(Os.P_ALL, 0, info, Os.WEXITED | Os.WNOHANG);
   }
 
   @Benchmark
@@ -84,13 +78,8 @@ public class NativeCallsBenchmark {
   }
 
   @Benchmark
-  public int killSelfSignal0() {
+  public boolean killSelfSignal0() {
     return Os.kill(self, 0);
-  }
-
-  @Benchmark
-  public int killSelfSignal0RawJnr() {
-    return Os.LIBC.kill(self, 0);
   }
 
   @Benchmark

@@ -1,6 +1,7 @@
 package io.github.supervisor4j.examples;
 
 import io.github.supervisor4j.ChildSpec;
+import io.github.supervisor4j.ProcessGroup;
 import io.github.supervisor4j.ExitStatus;
 import io.github.supervisor4j.Init;
 import io.github.supervisor4j.InitConfig;
@@ -179,7 +180,7 @@ public final class OrphanReapingApp {
   private void startWorkers(Init init) {
     for (int i = 1; i <= 2; i++) {
       SupervisedProcess w = init.spawn(ChildSpec.of("sh", "-c",
-          "trap 'echo \"worker $$: SIGTERM, finishing\"; exit 0' TERM; while :; do { sleep 1; } 2>/dev/null; done").withNewProcessGroup(true));
+          "trap 'echo \"worker $$: SIGTERM, finishing\"; exit 0' TERM; while :; do { sleep 1; } 2>/dev/null; done").withProcessGroup(ProcessGroup.NEW));
       workers.add(w);
       System.out.printf("worker %d started through Init.spawn%n", w.pid());
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.condition.OS.LINUX;
 
-import io.github.supervisor4j.ShutdownConfig;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -129,15 +128,31 @@ class ContainerRecipesTest {
 
   /**
    * The longest a SIGTERM can keep the launcher running: pre-stop delay, then the grace, then
-   * kill-after before the SIGKILL (docs/shutdown.md), parsed by the API's own option parser.
+   * kill-after before the SIGKILL (docs/shutdown.md; kill-after defaults to 2s). Durations in
+   * the forms the manifests use (5s, 1000ms, 1m); the launcher's own parser of them is tested
+   * in supervisor-posix's ShutdownOptionsTest.
    */
   static Duration launcherShutdownTime(List<String> command) {
-    ShutdownConfig config = ShutdownConfig.defaults();
+    Duration preStop = Duration.ZERO;
+    Duration grace = Duration.ZERO;
+    Duration killAfter = Duration.ofSeconds(2);
     int end = command.indexOf("--");
-    for (int i = 0; i < end; i++) {
-      if (ShutdownConfig.isOption(command.get(i))) config = config.withOption(command.get(i), command.get(++i));
+    for (int i = 0; i + 1 < end; i++) {
+      switch (command.get(i)) {
+        case "--pre-stop-delay": preStop = duration(command.get(++i)); break;
+        case "--grace": grace = duration(command.get(++i)); break;
+        case "--kill-after": killAfter = duration(command.get(++i)); break;
+        default: break;
+      }
     }
-    return config.preStopDelay().plus(config.grace().orElse(Duration.ZERO)).plus(config.killAfter());
+    return preStop.plus(grace).plus(killAfter);
+  }
+
+  private static Duration duration(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)").matcher(text);
+    if (!m.matches()) throw new AssertionError("not a duration as the manifests write them: " + text);
+    long n = Long.parseLong(m.group(1));
+    return m.group(2).equals("ms") ? Duration.ofMillis(n) : m.group(2).equals("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
   }
 
   /** ENTRYPOINT followed by CMD, with each COPY destination replaced by its built source, and "java" by the test's java. */

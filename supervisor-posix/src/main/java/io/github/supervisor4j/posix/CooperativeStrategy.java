@@ -1,10 +1,8 @@
 package io.github.supervisor4j.posix;
 
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.Set;
+import io.github.supervisor4j.SystemCallException;
+import java.io.UncheckedIOException;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *       ProcessHandleImpl.completions} with {@code isReaping} before it returns, and the JDK
  *       removes it only after its own {@code waitpid(pid)} reaped the child ({@link
  *       JdkChildClaims}). {@link PosixReaper#spawn} registers its children under its lock in
- *       the same critical section as posix_spawn.
+ *       the same critical section as posix_spawn, and only this strategy's thread reaps them.
  *   <li>A pid names one process from fork until that process is reaped; only then can the
  *       pid be reused. A pidfd ({@code pidfd_open}, Linux 5.3) pins one process, and {@code
  *       waitid(P_PIDFD, fd, WEXITED)} (Linux 5.4) reaps that process or fails with ECHILD once
@@ -37,32 +35,39 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>The loop</h2>
  *
- * <p>Wake-up: {@code waitid(P_ALL, WEXITED | WNOWAIT)} blocks in the kernel until some child is
- * a zombie and reaps nothing. It may report a JDK child that the JDK has not reaped yet; the
- * kernel keeps reporting the first zombie in list order, so when the same pid comes back and
- * a sweep reaped nothing we back off 1, 2, 4, ... 20 ms (never spin) and sweep again each
- * time, which still catches orphans behind that zombie.
+ * <p>Wake-up ({@link #awaitExit}): {@code waitid(P_ALL, WEXITED | WNOWAIT)} blocks in the kernel
+ * until some child is a zombie and reaps nothing. It may report a JDK child that the JDK has not
+ * reaped yet; the kernel keeps reporting the first zombie in list order, so when the same pid
+ * comes back and a sweep reaped nothing we back off 1, 2, 4, ... 20 ms (never spin) and sweep
+ * again each time, which still catches orphans behind that zombie.
  *
- * <p>Sweep, children from {@link PosixReaper#spawn}: each registered pid is reaped with {@code
- * waitid(P_PID, pid, WEXITED | WNOHANG)}. Safe by pid: only this thread reaps them, so a
- * registered pid names the registered process until this thread reaps it. They are handled
- * by pid because a spawned child of a live thread is not on the leader's list.
+ * <p>Then the reaper hands {@link #reap} a snapshot S of the pids registered by {@code
+ * Reaper.spawn} and not yet reaped, read after the wake-up, and one callback to report each
+ * reaped process. The callback looks the pid up in the reaper's registry itself: the strategy
+ * never asks the registry anything.
  *
- * <p>Sweep, everything else: for each pid P on the leader's list (read 1) that is not a
- * spawned child and is a zombie (peek: {@code waitid(P_PID, P, WEXITED|WNOHANG|WNOWAIT)}):
- * {@code fd = pidfd_open(P)}; then read the leader's list again (read 2, once per batch of up
- * to {@value #BATCH} pids); then, only if P is on read 2, is not a spawned child and the JDK
- * has not claimed P, {@code waitid(P_PIDFD, fd, WEXITED | WNOHANG)}.
+ * <p>Sweep, children in S: each is reaped with {@code waitid(P_PID, pid, WEXITED | WNOHANG)}.
+ * Safe by pid: only this thread reaps them, so a registered pid names the registered process
+ * until this thread reaps it. They are handled by pid because a spawned child of a live thread
+ * is not on the leader's list.
+ *
+ * <p>Sweep, everything else: for each pid P on the leader's list (read 1) that is not in S and
+ * is a zombie (peek: {@code waitid(P_PID, P, WEXITED|WNOHANG|WNOWAIT)}): {@code fd =
+ * pidfd_open(P)}; then read the leader's list again (read 2, once per batch of up to {@value
+ * #BATCH} pids); then, only if P is on read 2 and the JDK's table ({@link JdkChildClaims#admit})
+ * lets it go, {@code waitid(P_PIDFD, fd, WEXITED | WNOHANG)}.
  *
  * <h2>Why no exit status is ever stolen</h2>
  *
  * <p>Let X be the process that fd pins. If the final waitid reaps X, X was unreaped during the
  * whole interval from pidfd_open to that waitid (fact 4), so P named X throughout. Read 2 lies
  * in that interval and listed P, so X was the leader's child then: X is an orphan, or X's
- * starting thread had exited (fact 2), in which case that thread had finished start()/spawn()
- * and registered X (fact 3). Registration lasts until X is reaped, and the claim checks come
- * after read 2, so they see it and skip X. Hence the reaped X is never a registered child.
- * The interleavings, one by one:
+ * starting thread had exited (fact 2), in which case that thread had finished start() or
+ * spawn() and registered X (fact 3). A JDK registration lasts until the JDK reaps X, and the
+ * claim check comes after read 2, so it sees it and skips X. A registration by our own spawn()
+ * that S missed (made after the snapshot) is harmless: X is then ours, and the callback finds
+ * it in the registry and completes its {@code SupervisedProcess} with the status. Hence the
+ * reaped X is never a JDK child. The interleavings, one by one:
  *
  * <ul>
  *   <li>P reused between read 1 and pidfd_open: fd pins the new process; the argument above
@@ -71,12 +76,13 @@ import org.slf4j.LoggerFactory;
  *       reap nothing. If P is then reused by a new JDK child Y of a live thread, Y is not on
  *       read 2 (skip), and even if it were, fd still names X, not Y.
  *   <li>X's starting thread exits during the sweep: X joins the leader's list, but it was
- *       registered before that thread ended, and stays registered until the JDK reaps it.
+ *       registered before that thread ended, and stays registered until it is reaped.
  *   <li>A child of a live thread (JDK or spawned, not yet registered) is never on the leader's
  *       list, so it is never a candidate: start() may take as long as it likes.
- *   <li>A stale key (the JDK reaped the child but has not removed the key yet, or P was
- *       reused by an orphan while the key lingers): we skip the orphan in this sweep only. It
- *       stays a zombie, so the wake-up returns at once and a later sweep reaps it.
+ *   <li>A stale entry (the JDK reaped the child but has not removed the key yet, P was reused
+ *       by an orphan while the key lingers, or a pid in S was reaped earlier in this sweep and
+ *       reused by an orphan): we skip the orphan in this sweep only. It stays a zombie, so the
+ *       wake-up returns at once and a later sweep reaps it.
  *   <li>{@code ProcessHandle.of(P).onExit()} on an orphan puts a non-reaping entry in the
  *       table. We ignore it: that watcher polls until the zombie is gone, so honouring it would
  *       leave both of us waiting forever.
@@ -87,8 +93,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>A JVM whose primordial thread runs Java code that starts processes (a custom JNI
  *       launcher): its children are on the leader's list before they are registered. The
- *       {@code java} launcher never does this; {@code Supervisors.installInit()} warns when it is called
- *       on the primordial thread.
+ *       {@code java} launcher never does this; {@code Supervisors.installInit()} warns when it
+ *       is called on the primordial thread.
  *   <li>Without access to the JDK's table the {@link JdkChildClaims#heuristic() heuristic}
  *       reaps a leader-list zombie only after it was seen unclaimed twice, 20 ms apart; a JDK
  *       reaper thread held off the CPU longer than that loses its status. A warning at start
@@ -111,72 +117,40 @@ final class CooperativeStrategy implements ReapStrategy {
   private final Os.SigInfo info = new Os.SigInfo();
   private final int[] pids = new int[BATCH];
   private final int[] fds = new int[BATCH];
-  /** Heuristic mode only: zombies seen unclaimed once, with the pidfd that pins each. */
-  private final Map<Integer, Pending> pending = new HashMap<>();
   private int lastWoken;
   private long backoffNanos;
   private boolean warnedDescriptors;
+  /** False once the report said the reaper is closed, until the next sweep. */
+  private boolean open;
 
   /**
    * @throws io.github.supervisor4j.UnavailableException if the kernel lacks what the race
-   *     analysis needs: pidfd_open (5.3), waitid(P_PIDFD) (5.4) or the /proc children files
+   *     analysis needs ({@link KernelSupport#requireCooperativeReaping})
    */
   CooperativeStrategy(JdkChildClaims jdk) {
+    KernelSupport.requireCooperativeReaping(leader);
     this.jdk = jdk;
-    checkKernel(leader);
-  }
-
-  static void checkKernel(int pid) {
-    String why = null;
-    String procSelf = Proc.selfPid();
-    String leaderState = Proc.threadState(pid);
-    if (!procSelf.equals(Integer.toString(pid))) {
-      why = "/proc belongs to another PID namespace (/proc/self is " + procSelf + ", getpid() is " + pid
-          + "); mount a proc for this namespace (unshare --mount-proc, or a container runtime does it)";
-    } else if (leaderState.equals("Z") || leaderState.equals("X")) {
-      why = "the primordial thread " + pid + " has exited (state " + leaderState + "), so orphans go to another thread";
-    } else if (!Proc.hasChildrenFiles()) {
-      why = "/proc/" + pid + "/task/" + pid + "/children is missing (kernel built without CONFIG_PROC_CHILDREN)";
-    } else {
-      int fd;
-      try {
-        fd = Os.pidfdOpen(pid);
-      } catch (io.github.supervisor4j.SystemCallException e) {
-        fd = -1;
-        why = e.getMessage() + " (pidfd_open needs Linux 5.3)";
-      }
-      if (fd >= 0) {
-        try {
-          Os.waitid(Os.P_PIDFD, fd, new Os.SigInfo(), Os.WEXITED | Os.WNOHANG); // ECHILD: we are not our own child
-        } catch (io.github.supervisor4j.SystemCallException e) {
-          why = e.getMessage() + " (waitid(P_PIDFD) needs Linux 5.4)";
-        } finally {
-          Os.close(fd);
-        }
-      }
-    }
-    if (why != null) {
-      throw new io.github.supervisor4j.UnavailableException("process " + pid + ": the COOPERATIVE reap policy cannot run "
-          + "safely here: " + why + ". Use a C init (tini) as PID 1, or the supervisor4j launcher");
-    }
   }
 
   @Override
-  public boolean awaitAndReap(Sink sink) {
-    if (!Os.waitid(Os.P_ALL, 0, wake, Os.WEXITED | Os.WNOWAIT)) {
-      forgetPending();
-      return false;
-    }
-    sink.wokeUp();
+  public boolean awaitExit() {
+    if (Os.waitid(Os.P_ALL, 0, wake, Os.WEXITED | Os.WNOWAIT)) return true;
+    jdk.forget();
+    return false;
+  }
+
+  @Override
+  public void reap(int[] spawned, Report report) {
+    open = true;
     int woken = wake.pid();
     int reaped;
     try {
-      reaped = reapSpawned(sink) + reapAdopted(sink);
-    } catch (io.github.supervisor4j.SystemCallException | java.io.UncheckedIOException e) {
+      reaped = reapSpawned(spawned, report) + reapAdopted(spawned, report);
+    } catch (SystemCallException | UncheckedIOException e) {
       // Skipping a sweep never takes a status from anyone; retry after the longest back-off.
       log.error("process {}: reaping sweep failed, retrying in {} ms: {}", leader, MAX_BACKOFF_NANOS / 1_000_000, e.getMessage());
       LockSupport.parkNanos(MAX_BACKOFF_NANOS);
-      return true;
+      return;
     }
     if (reaped > 0 || woken != lastWoken) {
       backoffNanos = 0;
@@ -186,41 +160,41 @@ final class CooperativeStrategy implements ReapStrategy {
       LockSupport.parkNanos(backoffNanos);
     }
     lastWoken = woken;
-    return true;
   }
 
-  private int reapSpawned(Sink sink) {
+  private int reapSpawned(int[] spawned, Report report) {
     int n = 0;
-    for (int pid : sink.spawnedChildren()) {
-      if (!sink.isOpen()) break;
-      if (Os.waitid(Os.P_PID, pid, info, Os.WEXITED | Os.WNOHANG)) {
-        sink.reaped(pid, info.exitStatus());
+    for (int i = 0; i < spawned.length && open; i++) {
+      if (Os.waitid(Os.P_PID, spawned[i], info, Os.WEXITED | Os.WNOHANG)) {
+        open = report.reaped(spawned[i], info.exitStatus());
         n++;
       }
     }
     return n;
   }
 
-  private int reapAdopted(Sink sink) {
+  private int reapAdopted(int[] spawned, Report report) {
     int[] first = Proc.childrenOf(leader);
-    Set<Integer> seen = jdk.settleNanos() > 0 ? new HashSet<>() : null;
     int n = 0;
     int i = 0;
-    while (i < first.length && sink.isOpen()) {
+    while (i < first.length && open) {
       int k = 0;
       boolean outOfDescriptors = false;
       try {
         for (; i < first.length && k < BATCH; i++) {
           int pid = first[i];
-          if (sink.isSpawnedChild(pid) || !isZombie(pid)) continue;
-          int fd = Os.pidfdOpenOrLimit(pid);
-          if (fd == -1) continue; // reaped meanwhile (by the JDK)
-          if (fd == -2) {
+          if (Proc.contains(spawned, pid) || !isZombie(pid)) continue;
+          OptionalInt fd;
+          try {
+            fd = Os.pidfdOpen(pid);
+          } catch (SystemCallException e) {
+            if (e.errno() != Os.EMFILE) throw e;
             outOfDescriptors = true;
             break;
           }
+          if (fd.isEmpty()) continue; // reaped meanwhile (by the JDK)
           pids[k] = pid;
-          fds[k] = fd;
+          fds[k] = fd.getAsInt();
           k++;
         }
       } catch (RuntimeException e) {
@@ -231,58 +205,37 @@ final class CooperativeStrategy implements ReapStrategy {
         if (outOfDescriptors) warnDescriptors();
         break;
       }
-      int consumed = 0; // reapPinned closes (or keeps) each fd it is given, even when it throws
+      int consumed = 0; // reapPinned takes each fd it is given, even when it throws
       try {
         int[] second = Proc.childrenOf(leader);
         jdk.beginBatch();
         while (consumed < k) {
           int j = consumed++;
-          n += reapPinned(sink, pids[j], fds[j], second, seen);
+          n += reapPinned(pids[j], fds[j], second, report);
         }
       } finally {
         closeAll(consumed, k);
       }
     }
-    if (seen != null) forgetPendingExcept(seen);
+    jdk.endSweep();
     return n;
   }
 
-  /** Steps after read 2 for one pinned candidate; always consumes {@code fd}. */
-  private int reapPinned(Sink sink, int pid, int fd, int[] second, Set<Integer> seen) {
-    boolean keep = false;
-    try {
-      if (!Proc.contains(second, pid) || sink.isSpawnedChild(pid)) return 0;
-      if (jdk.claimed(pid)) {
-        dropPending(pid);
-        return 0;
-      }
-      int reapFd = fd;
-      if (jdk.settleNanos() > 0) {
-        seen.add(pid);
-        Pending p = pending.get(pid);
-        long now = System.nanoTime();
-        if (p == null) {
-          pending.put(pid, new Pending(fd, now));
-          keep = true;
-          return 0;
-        }
-        if (now - p.since < jdk.settleNanos()) return 0;
-        reapFd = p.fd;
-      }
-      if (Os.waitid(Os.P_PIDFD, reapFd, info, Os.WEXITED | Os.WNOHANG)) {
-        dropPending(pid);
-        sink.reaped(pid, info.exitStatus());
-        return 1;
-      }
-      if (reapFd != fd) {
-        // The process seen first is gone (the JDK reaped it); watch the new one from now on.
-        dropPending(pid);
-        pending.put(pid, new Pending(fd, System.nanoTime()));
-        keep = true;
-      }
+  /** The steps after read 2 for one pinned candidate; always takes {@code fd}. */
+  private int reapPinned(int pid, int fd, int[] second, Report report) {
+    if (!open || !Proc.contains(second, pid)) {
+      Os.close(fd);
       return 0;
+    }
+    OptionalInt admitted = jdk.admit(pid, fd);
+    if (admitted.isEmpty()) return 0;
+    int reapFd = admitted.getAsInt();
+    try {
+      if (!Os.waitid(Os.P_PIDFD, reapFd, info, Os.WEXITED | Os.WNOHANG)) return 0;
+      open = report.reaped(pid, info.exitStatus());
+      return 1;
     } finally {
-      if (!keep) Os.close(fd);
+      Os.close(reapFd);
     }
   }
 
@@ -293,6 +246,11 @@ final class CooperativeStrategy implements ReapStrategy {
   @Override
   public long idleRecheckMillis() {
     return 100;
+  }
+
+  @Override
+  public void release() {
+    jdk.forget();
   }
 
   private void closeAll(int from, int to) {
@@ -308,41 +266,6 @@ final class CooperativeStrategy implements ReapStrategy {
       warnedDescriptors = true;
       log.warn("process {}: pidfd_open failed: EMFILE (Too many open files); orphans wait until descriptors are free. "
           + "Raise the limit (ulimit -n)", leader);
-    }
-  }
-
-  private void dropPending(int pid) {
-    Pending p = pending.remove(pid);
-    if (p != null) Os.close(p.fd);
-  }
-
-  private void forgetPendingExcept(Set<Integer> seen) {
-    for (Iterator<Map.Entry<Integer, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<Integer, Pending> e = it.next();
-      if (!seen.contains(e.getKey())) {
-        Os.close(e.getValue().fd);
-        it.remove();
-      }
-    }
-  }
-
-  @Override
-  public void release() {
-    forgetPending();
-  }
-
-  private void forgetPending() {
-    pending.values().forEach(p -> Os.close(p.fd));
-    pending.clear();
-  }
-
-  private static final class Pending {
-    final int fd;
-    final long since;
-
-    Pending(int fd, long since) {
-      this.fd = fd;
-      this.since = since;
     }
   }
 }

@@ -1,6 +1,5 @@
 package io.github.supervisor4j.posix;
 
-import io.github.supervisor4j.ShutdownConfig;
 import io.github.supervisor4j.Signal;
 import io.github.supervisor4j.SystemCallException;
 import java.time.Duration;
@@ -16,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * process: the last live process of the tree is normally our own child, so its exit is a reap
  * event. Processes reaped by someone else (a grandchild reaped by its own parent, a {@code
  * ProcessBuilder} child reaped by the JDK, a process that joined the namespace from outside)
- * produce no event, so waits also re-read the tree every {@link #POLL_MS} ms.
+ * produce no event, so waits also re-read the tree every 50 ms ({@link #POLL_NANOS}).
  *
  * <p>A zombie counts as gone for signalling but not for the end: {@link #run()} returns once
  * the tree is empty, or after {@link #REAP_BOUND} past the SIGKILL for processes that even
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Escalation {
   private static final Logger log = LoggerFactory.getLogger(Escalation.class);
-  static final long POLL_MS = 50;
+  static final long POLL_NANOS = Duration.ofMillis(50).toNanos();
   /** How long to wait for the reaping after SIGKILL before giving up with a warning. */
   static final Duration REAP_BOUND = Duration.ofSeconds(5);
 
@@ -44,12 +43,12 @@ final class Escalation {
    * @return the number of processes that got SIGTERM
    */
   int run() throws InterruptedException {
-    List<ProcessTree.Member> alive = tree.alive();
+    List<Proc.Stat> alive = tree.alive();
     int terminated = alive.size();
     if (!alive.isEmpty()) {
       log.info("sending SIGTERM to {} ({}): {}", count(alive), tree, ProcessTree.describe(alive));
       signalAll(alive, Signal.SIGTERM);
-      for (ProcessTree.Member m : alive) {
+      for (Proc.Stat m : alive) {
         // A stopped process would keep SIGTERM pending until the SIGKILL: wake it so that it can
         // handle it, as systemd does.
         if (m.isStopped()) signalOne(m, Signal.SIGCONT);
@@ -60,7 +59,7 @@ final class Escalation {
     boolean first = true;
     while (!alive.isEmpty() && System.nanoTime() - giveUp < 0) {
       if (first) {
-        log.warn("sending SIGKILL to {} still alive after {}: {}", count(alive), ShutdownConfig.format(killAfter),
+        log.warn("sending SIGKILL to {} still alive after {}: {}", count(alive), Durations.format(killAfter),
             ProcessTree.describe(alive));
       } else {
         // Forked while we were signalling, or not yet dead: a second round catches them.
@@ -75,44 +74,30 @@ final class Escalation {
   }
 
   /** Waits until no member is alive (zombies count as gone) or the deadline; returns those alive then. */
-  private List<ProcessTree.Member> awaitNoneAlive(long deadline) throws InterruptedException {
-    while (true) {
-      long seen = waker.generation();
-      List<ProcessTree.Member> alive = tree.alive();
-      long left = deadline - System.nanoTime();
-      if (alive.isEmpty() || left <= 0) return alive;
-      waker.awaitAfter(seen, Math.min(left, Duration.ofMillis(POLL_MS).toNanos()));
-    }
+  private List<Proc.Stat> awaitNoneAlive(long deadline) throws InterruptedException {
+    return waker.awaitUntil(tree::alive, List::isEmpty, deadline - System.nanoTime(), POLL_NANOS);
   }
 
   /** Waits until the tree is empty, zombies reaped, or the deadline, which is then logged. */
   private void awaitReaped(long deadline) throws InterruptedException {
-    while (true) {
-      long seen = waker.generation();
-      List<ProcessTree.Member> left = tree.members();
-      if (left.isEmpty()) return;
-      long nanos = deadline - System.nanoTime();
-      if (nanos <= 0) {
-        log.warn("giving up on {} not reaped {} after SIGKILL: {}", count(left), ShutdownConfig.format(REAP_BOUND),
-            ProcessTree.describe(left));
-        return;
-      }
-      waker.awaitAfter(seen, Math.min(nanos, Duration.ofMillis(POLL_MS).toNanos()));
+    List<Proc.Stat> left = waker.awaitUntil(tree::members, List::isEmpty, deadline - System.nanoTime(), POLL_NANOS);
+    if (!left.isEmpty()) {
+      log.warn("giving up on {} not reaped {} after SIGKILL: {}", count(left), Durations.format(REAP_BOUND), ProcessTree.describe(left));
     }
   }
 
   /** Waits up to {@code timeout} for every member to exit by itself; returns those alive then. */
-  List<ProcessTree.Member> awaitNoneAlive(Duration timeout) throws InterruptedException {
-    return awaitNoneAlive(System.nanoTime() + timeout.toNanos());
+  List<Proc.Stat> awaitNoneAlive(Duration timeout) throws InterruptedException {
+    return waker.awaitUntil(tree::alive, List::isEmpty, timeout.toNanos(), POLL_NANOS);
   }
 
-  private void signalAll(List<ProcessTree.Member> members, Signal signal) {
-    for (ProcessTree.Member m : members) {
+  private void signalAll(List<Proc.Stat> members, Signal signal) {
+    for (Proc.Stat m : members) {
       signalOne(m, signal);
     }
   }
 
-  private void signalOne(ProcessTree.Member m, Signal signal) {
+  private void signalOne(Proc.Stat m, Signal signal) {
     try {
       if (!tree.signal(m, signal)) log.debug("process {} exited before {} could be sent", m, signal);
     } catch (SystemCallException e) {

@@ -1,7 +1,12 @@
 package io.github.supervisor4j.posix;
 
 import java.lang.reflect.Field;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +43,7 @@ abstract class JdkChildClaims {
 
   /**
    * Called once per batch of candidates, after the second read of the leader's list and
-   * before {@link #claimed} for each: a source that reads {@code /proc} takes its snapshot here.
+   * before {@link #admit} for each: a source that reads {@code /proc} takes its snapshot here.
    */
   void beginBatch() {}
 
@@ -46,10 +51,24 @@ abstract class JdkChildClaims {
   abstract boolean claimed(int pid);
 
   /**
-   * How long a zombie must be seen unclaimed, in two sweeps that far apart, before it may be
-   * reaped: 0 when {@link #claimed} is exact.
+   * Decides for one zombie {@code pid} on the leader's second list, pinned by {@code fd}: the
+   * pidfd to reap it through now, or empty to leave it for a later sweep. Takes {@code fd}: it
+   * is returned, closed, or kept by this source; a descriptor returned is the caller's to close.
+   * Exact sources admit every pid that is not {@linkplain #claimed claimed}.
    */
-  abstract long settleNanos();
+  OptionalInt admit(int pid, int fd) {
+    if (claimed(pid)) {
+      Os.close(fd);
+      return OptionalInt.empty();
+    }
+    return OptionalInt.of(fd);
+  }
+
+  /** Called after each sweep: a source that holds candidates between sweeps drops those not seen in it. */
+  void endSweep() {}
+
+  /** Drops every candidate held between sweeps, and its descriptor. */
+  void forget() {}
 
   /** How the answer is found, for logs. */
   abstract String describe();
@@ -130,11 +149,7 @@ abstract class JdkChildClaims {
     return new Table(map, value -> unsafe.getBoolean(value, reaping), "java.lang.ProcessHandleImpl.completions (sun.misc.Unsafe)");
   }
 
-  /**
-   * No access to the table: a zombie counts as claimed while some thread is blocked in
-   * {@code wait4} on it, and it may be reaped only when it was seen unclaimed in two sweeps
-   * at least {@link #HEURISTIC_SETTLE_NANOS} apart.
-   */
+  /** No access to the table: watch which pids the JDK's reaper threads wait for ({@link WaitingThreads}). */
   static JdkChildClaims heuristic() {
     return new WaitingThreads();
   }
@@ -161,18 +176,25 @@ abstract class JdkChildClaims {
     }
 
     @Override
-    long settleNanos() {
-      return 0;
-    }
-
-    @Override
     String describe() {
       return description;
     }
   }
 
+  /**
+   * A zombie counts as claimed while some thread of this JVM is blocked in {@code wait4} on its
+   * pid. An unclaimed one is admitted only when it was seen unclaimed in two sweeps at least
+   * {@link #HEURISTIC_SETTLE_NANOS} apart: the first sighting keeps its pidfd, which pins the
+   * process, so the second is known to be the same process and not a newcomer with its pid.
+   */
   private static final class WaitingThreads extends JdkChildClaims {
     private int[] waited = new int[0];
+    /** Zombies seen unclaimed, with the pidfd that pins each and when they were first seen. */
+    private final Map<Integer, Pending> pending = new HashMap<>();
+    private final Set<Integer> seen = new HashSet<>();
+    private final Os.SigInfo info = new Os.SigInfo();
+
+    private record Pending(int fd, long since) {}
 
     @Override
     void beginBatch() {
@@ -185,8 +207,58 @@ abstract class JdkChildClaims {
     }
 
     @Override
-    long settleNanos() {
-      return HEURISTIC_SETTLE_NANOS;
+    OptionalInt admit(int pid, int fd) {
+      if (claimed(pid)) {
+        drop(pid);
+        Os.close(fd);
+        return OptionalInt.empty();
+      }
+      seen.add(pid);
+      Pending first = pending.get(pid);
+      if (first != null && !isUnreaped(first.fd())) {
+        // The JDK reaped the process seen first; fd pins a newer one with the same pid.
+        drop(pid);
+        first = null;
+      }
+      long now = System.nanoTime();
+      if (first == null) {
+        pending.put(pid, new Pending(fd, now));
+        return OptionalInt.empty();
+      }
+      // first.fd pins a process that is still unreaped, so pid still names it: fd pins the same one.
+      Os.close(fd);
+      if (now - first.since() < HEURISTIC_SETTLE_NANOS) return OptionalInt.empty();
+      pending.remove(pid);
+      return OptionalInt.of(first.fd());
+    }
+
+    /** True while the process {@code fd} pins has exited but nobody has reaped it. */
+    private boolean isUnreaped(int fd) {
+      return Os.waitid(Os.P_PIDFD, fd, info, Os.WEXITED | Os.WNOHANG | Os.WNOWAIT);
+    }
+
+    @Override
+    void endSweep() {
+      for (Iterator<Map.Entry<Integer, Pending>> it = pending.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Integer, Pending> e = it.next();
+        if (!seen.contains(e.getKey())) {
+          Os.close(e.getValue().fd());
+          it.remove();
+        }
+      }
+      seen.clear();
+    }
+
+    @Override
+    void forget() {
+      pending.values().forEach(p -> Os.close(p.fd()));
+      pending.clear();
+      seen.clear();
+    }
+
+    private void drop(int pid) {
+      Pending p = pending.remove(pid);
+      if (p != null) Os.close(p.fd());
     }
 
     @Override

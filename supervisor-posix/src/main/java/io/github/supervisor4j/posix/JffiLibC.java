@@ -27,7 +27,7 @@ import jnr.ffi.Pointer;
  *
  * <p>Each call keeps jnr-ffi's conventions: a {@link Pointer} argument passes its address, an
  * {@code int[]} argument is copied in and out, a String is passed as a NUL-terminated copy
- * in the JDK's file-name charset, errno is saved for {@link Os#errno()} (jffi's
+ * in the JDK's file-name charset, errno is saved for {@code Os.errno()} (jffi's
  * {@code LastError}, which jnr-ffi reads too), and a function missing from this C library
  * throws {@link UnsatisfiedLinkError} when called, as jnr-ffi does. A method this class does
  * not know yet (added to {@code LibC} later), or with a type it does not pass (a struct, a
@@ -66,22 +66,18 @@ final class JffiLibC implements InvocationHandler {
     Type p = Type.POINTER;
     Type r = Type.SINT;
     add("getpid", r, -1);
-    add("getppid", r, -1);
     add("kill", r, -1, i, i);
-    add("waitpid", r, -1, i, p, i);
     add("waitid", r, -1, i, i, p, i);
     add("prctl", r, 1, i, i, i, i, i);
     functions.put("syscall", new Function("syscall", Type.SINT64, 1, i, i, i));
     add("close", r, -1, i);
     functions.put("read", new Function("read", Type.SINT64, -1, i, p, i));
-    add("setpgid", r, -1, i, i);
     add("getpgid", r, -1, i);
     add("tcgetpgrp", r, -1, i);
     add("tcsetpgrp", r, -1, i, i);
     add("isatty", r, -1, i);
     add("sigemptyset", r, -1, p);
     add("sigfillset", r, -1, p);
-    add("sigaddset", r, -1, p, i);
     add("posix_spawnattr_init", r, -1, p);
     add("posix_spawnattr_destroy", r, -1, p);
     add("posix_spawnattr_setflags", r, -1, p, i);

@@ -5,8 +5,15 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.Variadic;
 
 /**
- * Every native call of supervisor4j, with the C library's names and C types. Only {@link Os}
- * calls it; errno and C-style results stop there.
+ * Every C library function supervisor4j calls, with the C library's names and C types. Only
+ * {@link Os} calls it; errno and C-style results stop there. (libs4jsig, our own signal
+ * handler library, has its binding next to it: {@link S4jSig}.)
+ *
+ * <p>Public only because jnr-ffi's binding ({@code -Dsupervisor4j.libc=jnr}, and {@link
+ * JffiLibC}'s fallback for a method it does not know) generates its implementation with ASM in
+ * jnr-ffi's own class loader, which can implement a public interface only: bound package-private,
+ * it failed in {@code AsmClassLoader.defineClass} (checked on jnr-ffi 2.2.18). Nothing outside
+ * this package uses it, and it is not part of the API.
  *
  * <p>We bind libc ourselves with jnr-ffi instead of going through jnr-posix's facade: the
  * facade lacks waitid, prctl, pidfds and the posix_spawn attribute calls, and loading it costs
@@ -18,11 +25,7 @@ import jnr.ffi.annotations.Variadic;
 public interface LibC {
   int getpid();
 
-  int getppid();
-
   int kill(int pid, int sig);
-
-  int waitpid(int pid, @Out int[] status, int options);
 
   /** siginfo_t is 128 bytes; si_code at 8, si_pid at 16, si_status at 24 (x86_64, aarch64). */
   int waitid(int idtype, int id, Pointer infop, int options);
@@ -42,8 +45,6 @@ public interface LibC {
   /** ssize_t read(int fd, void *buf, size_t count). */
   long read(int fd, Pointer buf, long count);
 
-  int setpgid(int pid, int pgid);
-
   int getpgid(int pid);
 
   int tcgetpgrp(int fd);
@@ -55,8 +56,6 @@ public interface LibC {
   int sigemptyset(Pointer set);
 
   int sigfillset(Pointer set);
-
-  int sigaddset(Pointer set, int signum);
 
   int posix_spawnattr_init(Pointer attr);
 

@@ -15,8 +15,7 @@ import java.io.OutputStream;
  * Loads libs4jsig, the signal fast path, once per JVM, through jffi (as {@link JffiLibC}
  * binds libc): from {@code META-INF/native/linux-<arch>/libs4jsig.so} in our jar, unpacked
  * into the directory where jffi unpacks its own stub ({@code jffi.extract.dir}, which {@link
- * JffiExtractDir} sets in the launcher when {@code java.io.tmpdir} will not do, else {@code
- * java.io.tmpdir}) under a fresh temporary name, loaded, and deleted at once (the mapping
+ * JffiSetup} sets when {@code java.io.tmpdir} will not do, else {@code java.io.tmpdir}) under a fresh temporary name, loaded, and deleted at once (the mapping
  * stays). With {@code jffi.boot.library.path} (jffi's stub pre-unpacked), a {@code
  * libs4jsig.so} in one of its directories is loaded in place and nothing is unpacked.
  *
@@ -24,7 +23,7 @@ import java.io.OutputStream;
  * (another arch, no gcc at build time, a noexec directory), {@link #binding()} is null and
  * {@link #reason()} says why: the forwarder then uses sun.misc.Signal.
  *
- * <p>Thread-safe. The library has one global state, so {@link #claim()} hands it to one
+ * <p>Thread-safe. The library has one global state, so {@link #claim} hands it to one
  * forwarder at a time.
  */
 final class NativeSignals {
@@ -85,21 +84,12 @@ final class NativeSignals {
     if (owner == who) owner = null;
   }
 
-  /** The resource's directory name for this JVM's arch, e.g. linux-x86_64; null if unsupported. */
-  static String platform() {
-    if (!System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")) return null;
-    String arch = System.getProperty("os.arch", "");
-    if (arch.equals("amd64") || arch.equals("x86_64")) return "linux-x86_64";
-    if (arch.equals("aarch64")) return "linux-aarch64";
-    return null;
-  }
-
   private static S4jSig load() throws IOException {
     if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
       reason = "disabled by -D" + PROPERTY + "=false";
       return null;
     }
-    String platform = platform();
+    String platform = Platform.CURRENT.nativeDirectory();
     if (platform == null) {
       reason = "no " + LIBRARY + " for " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
       return null;
@@ -109,16 +99,16 @@ final class NativeSignals {
     if (library == null) library = openFromJar("/META-INF/native/" + platform + "/" + LIBRARY);
     if (library == null) return null;
     Jffi s = new Jffi(library);
-    if (s.s4j_abi() != ABI || s.s4j_record_size() != S4jSig.RECORD_SIZE) {
+    if (s.s4j_abi() != ABI || s.s4j_record_size() != S4jSig.Record.SIZE) {
       reason = LIBRARY + " has ABI " + s.s4j_abi() + " and records of " + s.s4j_record_size() + " bytes, expected " + ABI
-          + " and " + S4jSig.RECORD_SIZE + " (a stale library)";
+          + " and " + S4jSig.Record.SIZE + " (a stale library)";
       return null;
     }
     return s;
   }
 
   private static Library openPreUnpacked() {
-    String path = System.getProperty(JffiExtractDir.BOOT_PATH);
+    String path = System.getProperty(JffiSetup.BOOT_PATH);
     if (path == null) return null;
     for (String dir : path.split(File.pathSeparator)) {
       File f = new File(dir, LIBRARY);
@@ -140,7 +130,7 @@ final class NativeSignals {
       }
       bytes = in.readAllBytes();
     }
-    String dirName = System.getProperty(JffiExtractDir.EXTRACT_DIR);
+    String dirName = System.getProperty(JffiSetup.EXTRACT_DIR);
     File dir = new File(dirName != null ? dirName : System.getProperty("java.io.tmpdir", "/tmp"));
     // A fresh, unguessable name (as jffi's own): a predictable one in a shared /tmp could be
     // planted by another user. Deleted once loaded: the mapping outlives the file.
@@ -175,7 +165,6 @@ final class NativeSignals {
     private final long install;
     private final long restore;
     private final long close;
-    private final long lost;
 
     Jffi(Library library) {
       abi = symbol(library, "s4j_abi");
@@ -187,7 +176,6 @@ final class NativeSignals {
       install = symbol(library, "s4j_install");
       restore = symbol(library, "s4j_restore");
       close = symbol(library, "s4j_close");
-      lost = symbol(library, "s4j_lost");
     }
 
     private static CallContext context(Type result, Type... params) {
@@ -209,6 +197,5 @@ final class NativeSignals {
     @Override public int s4j_install(int sig) { return INVOKER.invokeI1(I_I, install, sig); }
     @Override public int s4j_restore(int sig) { return INVOKER.invokeI1(I_I, restore, sig); }
     @Override public long s4j_close() { return INVOKER.invokeL0(L_V, close); }
-    @Override public long s4j_lost() { return INVOKER.invokeL0(L_V, lost); }
   }
 }

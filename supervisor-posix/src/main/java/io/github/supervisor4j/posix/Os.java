@@ -1,7 +1,12 @@
 package io.github.supervisor4j.posix;
 
+import io.github.supervisor4j.ForwardTarget;
 import io.github.supervisor4j.Signal;
 import io.github.supervisor4j.SystemCallException;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
 import jnr.constants.platform.Errno;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
@@ -9,21 +14,24 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 
 /**
- * The Java-named layer over {@link LibC}: each method makes one system call, turns a failure
- * into a {@link SystemCallException} that reads like tini's, and returns Java values.
- * Expected errnos (ECHILD while reaping, ESRCH while signalling) are results, not exceptions.
+ * The Java-named layer over {@link LibC}, and the only caller of it: each method makes one
+ * system call (or one C library call), turns a failure into a {@link SystemCallException} that
+ * reads like tini's ({@code kill(-1234, SIGTERM) failed: EPERM (Operation not permitted)}), and
+ * returns Java values. Expected errnos are results, not exceptions: ESRCH while signalling
+ * (false), ECHILD while waiting (false). No errno and no C-style result leaves this class.
  */
 final class Os {
+  static final int EPERM = 1;
+  static final int ENOENT = 2;
   static final int ESRCH = 3;
   static final int EINTR = 4;
-  static final int ECHILD = 10;
-  static final int ENOENT = 2;
-  static final int EACCES = 13;
   static final int ENOEXEC = 8;
-  static final int EPERM = 1;
-  static final int ENOTTY = 25;
-  static final int ENOSYS = 38;
+  static final int ECHILD = 10;
+  static final int EACCES = 13;
+  static final int ENOTDIR = 20;
+  static final int EISDIR = 21;
   static final int EMFILE = 24;
+  static final int ENOSYS = 38;
 
   static final int WNOHANG = 1;
   static final int WEXITED = 4;
@@ -33,96 +41,98 @@ final class Os {
   static final int P_PID = 1;
   static final int P_PIDFD = 3;
 
-  static final int CLD_EXITED = 1;
-  static final int CLD_KILLED = 2;
-  static final int CLD_DUMPED = 3;
-
   private static final int PR_SET_PDEATHSIG = 1;
   private static final int PR_SET_CHILD_SUBREAPER = 36;
   private static final int PR_GET_CHILD_SUBREAPER = 37;
-  /** Same number on x86_64 and aarch64: new syscalls share one table since 5.x. */
+  /** pidfd_open(2), Linux 5.3; same number on x86_64 and aarch64 (new calls share one table). */
   private static final int SYS_PIDFD_OPEN = 434;
   /** pidfd_send_signal(2), Linux 5.1; same number on x86_64 and aarch64. */
   private static final int SYS_PIDFD_SEND_SIGNAL = 424;
-  private static final boolean AARCH64 = "aarch64".equals(System.getProperty("os.arch"));
-  private static final int SYS_GETTID = AARCH64 ? 178 : 186;
-  /** wait4(2), which glibc's waitpid calls: what a JDK "process reaper" thread blocks in. */
-  static final int SYS_WAIT4 = AARCH64 ? 260 : 61;
+
+  /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
+  static final Charset JNU = jnuCharset();
+
+  static {
+    JffiSetup.beforeFirstLoad();
+  }
 
   /**
    * The binding. By default {@link JffiLibC}, which calls libc through jffi without jnr-ffi's
    * LibraryLoader (faster to start; see its comment); {@code -Dsupervisor4j.libc=jnr} selects
    * jnr-ffi's own binding of the same interface.
    */
-  static final LibC LIBC = "jnr".equals(System.getProperty("supervisor4j.libc"))
+  private static final LibC LIBC = "jnr".equals(System.getProperty("supervisor4j.libc"))
       ? LibraryLoader.create(LibC.class).failImmediately().load("c")
-      : JffiLibC.load(jnuCharset());
+      : JffiLibC.load(JNU);
   static final Runtime RUNTIME = Runtime.getSystemRuntime();
 
   private Os() {}
 
-  /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
-  static java.nio.charset.Charset jnuCharset() {
+  private static Charset jnuCharset() {
     String name = System.getProperty("sun.jnu.encoding");
     try {
-      return name != null ? java.nio.charset.Charset.forName(name) : java.nio.charset.Charset.defaultCharset();
+      return name != null ? Charset.forName(name) : Charset.defaultCharset();
     } catch (RuntimeException e) {
-      return java.nio.charset.Charset.defaultCharset();
+      return Charset.defaultCharset();
     }
   }
 
+  /** The errno the last call on this thread left. */
   static int errno() {
     return LastError.getLastError(RUNTIME);
   }
 
-  static String errnoName(int errno) {
+  /** {@code EPERM (Operation not permitted)}, as tini and dumb-init print an errno. */
+  static String describe(int errno) {
     Errno e = Errno.valueOf(errno);
-    return e == null || e.name().startsWith("__") ? "errno " + errno : e.name();
-  }
-
-  static String errnoText(int errno) {
-    Errno e = Errno.valueOf(errno);
-    return e == null ? "unknown error" : e.description();
+    String name = e == null || e.name().startsWith("__") ? "errno " + errno : e.name();
+    return name + " (" + (e == null ? "unknown error" : e.description()) + ")";
   }
 
   static SystemCallException failure(String call, int errno, int pid) {
-    return new SystemCallException(call, errno, errnoName(errno), errnoText(errno), pid);
+    Errno e = Errno.valueOf(errno);
+    String name = e == null || e.name().startsWith("__") ? "errno " + errno : e.name();
+    return new SystemCallException(call, errno, name, e == null ? "unknown error" : e.description(), pid);
   }
 
   static int getpid() {
     return LIBC.getpid();
   }
 
+  /** gettid(2): the kernel's id of the calling thread; equals getpid() on the primordial thread. */
+  static int gettid() {
+    return (int) LIBC.syscall(Platform.CURRENT.gettidSyscall(), 0, 0);
+  }
+
+  /** The first argument of kill(2) for {@code target}: its pid, or minus its process group id. */
+  static int killArgument(ForwardTarget target) {
+    return target.isGroup() ? -target.id() : target.id();
+  }
+
   /**
-   * kill(2). Returns 0 on success or the errno ESRCH when no such process exists.
+   * kill(2) of a process ({@code pid > 0}) or a process group ({@code -pgid}).
    *
+   * @return true if sent, false if no such process exists (ESRCH)
    * @throws SystemCallException for any other errno
    */
-  static int kill(int pid, int signal) {
-    if (LIBC.kill(pid, signal) == 0) return 0;
+  static boolean kill(int pid, Signal signal) {
+    return kill(pid, signal.number());
+  }
+
+  /** kill(2) with a signal number, for real-time signals; see {@link #kill(int, Signal)}. */
+  static boolean kill(int pid, int signal) {
+    if (LIBC.kill(pid, signal) == 0) return true;
     int errno = errno();
-    if (errno == ESRCH) return ESRCH;
+    if (errno == ESRCH) return false;
     throw failure("kill(" + pid + ", " + Signal.nameOf(signal) + ")", errno, Math.abs(pid));
   }
 
   /**
-   * waitpid(2), retried on EINTR. Returns the reaped pid with its raw status in {@code
-   * status[0]}, 0 for WNOHANG and nothing ready, or -1 for ECHILD (no such child).
-   */
-  static int waitpid(int pid, int[] status, int options) {
-    while (true) {
-      int r = LIBC.waitpid(pid, status, options);
-      if (r >= 0) return r;
-      int errno = errno();
-      if (errno == EINTR) continue;
-      if (errno == ECHILD) return -1;
-      throw failure("waitpid(" + pid + ")", errno, Math.max(pid, 0));
-    }
-  }
-
-  /**
-   * waitid(2), retried on EINTR. Returns true if {@code info} describes a child (si_pid
-   * non-zero), false for WNOHANG with nothing ready or ECHILD.
+   * waitid(2), retried on EINTR.
+   *
+   * @return true if {@code info} describes a child (si_pid non-zero); false for WNOHANG with
+   *     nothing ready, or ECHILD (no such child)
+   * @throws SystemCallException for any other errno
    */
   static boolean waitid(int idtype, int id, SigInfo info, int options) {
     info.clear();
@@ -153,51 +163,40 @@ final class Os {
   }
 
   /** prctl(PR_SET_PDEATHSIG): this process gets {@code signal} when its parent thread dies. */
-  static void setParentDeathSignal(int signal) {
-    if (LIBC.prctl(PR_SET_PDEATHSIG, signal, 0, 0, 0) != 0) {
-      throw failure("prctl(PR_SET_PDEATHSIG, " + Signal.nameOf(signal) + ")", errno(), getpid());
+  static void setParentDeathSignal(Signal signal) {
+    if (LIBC.prctl(PR_SET_PDEATHSIG, signal.number(), 0, 0, 0) != 0) {
+      throw failure("prctl(PR_SET_PDEATHSIG, " + signal + ")", errno(), getpid());
     }
   }
 
-  /** pidfd_open(2): a descriptor that names exactly this process, or -1 if it no longer exists. */
-  static int pidfdOpen(int pid) {
+  /**
+   * pidfd_open(2): a descriptor that names exactly this process.
+   *
+   * @return the descriptor, or empty if the process no longer exists (ESRCH: exited and reaped)
+   * @throws SystemCallException for any other errno: EMFILE when out of descriptors, ENOSYS
+   *     before Linux 5.3
+   */
+  static OptionalInt pidfdOpen(int pid) {
     long r = LIBC.syscall(SYS_PIDFD_OPEN, pid, 0);
-    if (r >= 0) return (int) r;
+    if (r >= 0) return OptionalInt.of((int) r);
     int errno = errno();
-    if (errno == ESRCH) return -1;
+    if (errno == ESRCH) return OptionalInt.empty();
     throw failure("pidfd_open(" + pid + ")", errno, pid);
   }
 
   /**
    * pidfd_send_signal(2): signals exactly the process {@code pidfd} names, never a process that
-   * later got its pid. Returns 0, or ESRCH if that process has exited (even if not yet reaped).
+   * later got its pid.
    *
    * @param pid the pid the descriptor was opened for, for the message only
+   * @return true if sent, false if that process has exited (ESRCH, even if not yet reaped)
    * @throws SystemCallException for any other errno
    */
-  static int pidfdSendSignal(int pidfd, int pid, int signal) {
-    if (LIBC.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal, 0, 0) == 0) return 0;
+  static boolean pidfdSendSignal(int pidfd, int pid, Signal signal) {
+    if (LIBC.syscall(SYS_PIDFD_SEND_SIGNAL, pidfd, signal.number(), 0, 0) == 0) return true;
     int errno = errno();
-    if (errno == ESRCH) return ESRCH;
-    throw failure("pidfd_send_signal(pidfd of " + pid + ", " + Signal.nameOf(signal) + ")", errno, pid);
-  }
-
-  /**
-   * pidfd_open(2) that reports running out of descriptors as -2 instead of failing, so that a
-   * caller opening many can stop and use what it has.
-   */
-  static int pidfdOpenOrLimit(int pid) {
-    long r = LIBC.syscall(SYS_PIDFD_OPEN, pid, 0);
-    if (r >= 0) return (int) r;
-    int errno = errno();
-    if (errno == ESRCH) return -1;
-    if (errno == EMFILE) return -2;
-    throw failure("pidfd_open(" + pid + ")", errno, pid);
-  }
-
-  /** gettid(2): the kernel's id of the calling thread; equals getpid() on the primordial thread. */
-  static int gettid() {
-    return (int) LIBC.syscall(SYS_GETTID, 0, 0);
+    if (errno == ESRCH) return false;
+    throw failure("pidfd_send_signal(pidfd of " + pid + ", " + signal + ")", errno, pid);
   }
 
   /**
@@ -218,9 +217,191 @@ final class Os {
     LIBC.close(fd);
   }
 
-  /** The raw status of waitpid as an exit status. */
-  static io.github.supervisor4j.ExitStatus decode(int raw) {
-    return WaitStatus.decode(raw);
+  /** isatty(3). */
+  static boolean isatty(int fd) {
+    return LIBC.isatty(fd) == 1;
+  }
+
+  /** tcgetpgrp(3): the foreground process group of the terminal on {@code fd}, or empty if it is none. */
+  static OptionalInt foregroundGroup(int fd) {
+    int pgrp = LIBC.tcgetpgrp(fd);
+    return pgrp > 0 ? OptionalInt.of(pgrp) : OptionalInt.empty();
+  }
+
+  /**
+   * tcsetpgrp(3): makes {@code pgrp} the foreground group of the terminal on {@code fd}.
+   *
+   * @throws SystemCallException on failure (ENOTTY, EPERM)
+   */
+  static void setForegroundGroup(int fd, int pgrp) {
+    if (LIBC.tcsetpgrp(fd, pgrp) != 0) throw failure("tcsetpgrp(" + fd + ", " + pgrp + ")", errno(), pgrp);
+  }
+
+  /**
+   * getpgid(2) of {@code pid}, 0 for this process.
+   *
+   * @throws SystemCallException on failure
+   */
+  static int processGroupOf(int pid) {
+    int pgid = LIBC.getpgid(pid);
+    if (pgid < 0) throw failure("getpgid(" + pid + ")", errno(), pid);
+    return pgid;
+  }
+
+  /**
+   * One posix_spawnp(3) call being prepared: its attributes and file actions, in native memory
+   * freed by {@link #close()}. The methods name what they ask of the child; {@link #start}
+   * makes the call. Not thread-safe: one per spawn.
+   */
+  static final class Spawn implements AutoCloseable {
+    private static final short POSIX_SPAWN_SETPGROUP = 0x02;
+    private static final short POSIX_SPAWN_SETSIGDEF = 0x04;
+    private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
+    private static final short POSIX_SPAWN_SETSID = 0x80;
+    /** glibc's posix_spawnattr_t is 336 bytes and posix_spawn_file_actions_t 80 on x86_64. */
+    private static final int ATTR_SIZE = 512;
+    private static final int ACTIONS_SIZE = 256;
+    private static final int SIGSET_SIZE = 128;
+
+    private static volatile boolean closefromMissing;
+    private static volatile boolean tcsetpgrpMissing;
+
+    private final Arena arena = new Arena();
+    private final Pointer attr = arena.allocate(ATTR_SIZE);
+    private final Pointer actions = arena.allocate(ACTIONS_SIZE);
+    private final String file;
+    private short flags;
+
+    /**
+     * @param file the command to run, looked up in PATH when it has no slash; for messages too
+     * @throws SystemCallException if glibc cannot initialise the attributes
+     */
+    Spawn(String file) {
+      this.file = file;
+      check(LIBC.posix_spawnattr_init(attr), "posix_spawnattr_init");
+      int err = LIBC.posix_spawn_file_actions_init(actions);
+      if (err != 0) {
+        LIBC.posix_spawnattr_destroy(attr);
+        arena.close();
+        throw failure("posix_spawn_file_actions_init for " + file, err, 0);
+      }
+    }
+
+    /** The child starts with no signal blocked, whatever this thread blocks. */
+    void emptySignalMask() {
+      Pointer empty = arena.allocate(SIGSET_SIZE);
+      LIBC.sigemptyset(empty);
+      check(LIBC.posix_spawnattr_setsigmask(attr, empty), "posix_spawnattr_setsigmask");
+      flags |= POSIX_SPAWN_SETSIGMASK;
+    }
+
+    /** Every signal starts at SIG_DFL in the child, including those this process ignores. */
+    void defaultDispositions() {
+      Pointer all = arena.allocate(SIGSET_SIZE);
+      LIBC.sigfillset(all); // glibc leaves SIGKILL and SIGSTOP alone itself
+      // glibc's sigfillset leaves out its internal signals 32 and 33 (SIGCANCEL, SIGSETXID), and
+      // its posix_spawn child sets every signal that is not in this set but blocked to SIG_IGN
+      // (spawni.c), which survives the exec: the child would start with SigIgn 0x180000000.
+      // Setting their bits directly makes them SIG_DFL, as after fork and exec. sigset_t is an
+      // array of unsigned longs, signal n at bit n-1 (x86_64, aarch64).
+      all.putLong(0, all.getLong(0) | (1L << 31) | (1L << 32));
+      check(LIBC.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault");
+      flags |= POSIX_SPAWN_SETSIGDEF;
+    }
+
+    /** The child leads a new process group (setpgid(0, 0)). */
+    void newProcessGroup() {
+      check(LIBC.posix_spawnattr_setpgroup(attr, 0), "posix_spawnattr_setpgroup");
+      flags |= POSIX_SPAWN_SETPGROUP;
+    }
+
+    /** The child leads a new session (setsid). */
+    void newSession() {
+      flags |= POSIX_SPAWN_SETSID;
+    }
+
+    void close(int fd) {
+      check(LIBC.posix_spawn_file_actions_addclose(actions, fd), "posix_spawn_file_actions_addclose");
+    }
+
+    /** Closes every descriptor from {@code fd} up in the child; false on glibc before 2.34, which lacks it. */
+    boolean closeFrom(int fd) {
+      if (closefromMissing) return false;
+      try {
+        check(LIBC.posix_spawn_file_actions_addclosefrom_np(actions, fd), "posix_spawn_file_actions_addclosefrom_np");
+        return true;
+      } catch (UnsatisfiedLinkError e) {
+        closefromMissing = true;
+        return false;
+      }
+    }
+
+    void changeDirectory(String dir) {
+      check(LIBC.posix_spawn_file_actions_addchdir_np(actions, dir), "posix_spawn_file_actions_addchdir_np");
+    }
+
+    /**
+     * tcsetpgrp(fd, the child's group) in the child, between its setpgid and its exec; false on
+     * glibc before 2.35, which lacks it.
+     */
+    boolean takeForeground(int fd) {
+      if (tcsetpgrpMissing) return false;
+      try {
+        check(LIBC.posix_spawn_file_actions_addtcsetpgrp_np(actions, fd), "posix_spawn_file_actions_addtcsetpgrp_np");
+        return true;
+      } catch (UnsatisfiedLinkError e) {
+        tcsetpgrpMissing = true;
+        return false;
+      }
+    }
+
+    /**
+     * posix_spawnp(3) with {@code argv} and {@code environment} ("NAME=value" strings), or this
+     * process's own environ when it is null.
+     *
+     * @return the child's pid
+     * @throws SystemCallException with the error posix_spawnp returned (ENOENT, EACCES, ...)
+     */
+    int start(List<String> argv, List<String> environment) {
+      check(LIBC.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
+      Pointer envp = environment != null ? strings(environment) : environ();
+      int[] pid = new int[1];
+      int err = LIBC.posix_spawnp(pid, file, actions, attr, strings(argv), envp);
+      if (err != 0) throw failure("posix_spawnp(" + file + ")", err, 0);
+      return pid[0];
+    }
+
+    @Override
+    public void close() {
+      LIBC.posix_spawn_file_actions_destroy(actions);
+      LIBC.posix_spawnattr_destroy(attr);
+      arena.close();
+    }
+
+    /** posix_spawn's functions return the error number instead of setting errno. */
+    private void check(int err, String call) {
+      if (err != 0) throw failure(call + " for " + file, err, 0);
+    }
+
+    /** The C library's own environ, so that the child gets this process's environment byte for byte. */
+    private static Pointer environ() {
+      long address = com.kenai.jffi.Library.getDefault().getSymbolAddress("environ");
+      if (address == 0) throw new IllegalStateException("the C library has no environ");
+      return RUNTIME.getMemoryManager().newPointer(address).getPointer(0);
+    }
+
+    private Pointer strings(List<String> strings) {
+      int ptrSize = RUNTIME.addressSize();
+      Pointer array = arena.allocate((long) (strings.size() + 1) * ptrSize);
+      for (int i = 0; i < strings.size(); i++) {
+        byte[] bytes = strings.get(i).getBytes(JNU);
+        Pointer s = arena.allocate(bytes.length + 1); // zeroed: the NUL is there
+        s.put(0, bytes, 0, bytes.length);
+        array.putPointer((long) i * ptrSize, s);
+      }
+      array.putAddress((long) strings.size() * ptrSize, 0L);
+      return array;
+    }
   }
 
   /**
@@ -231,7 +412,7 @@ final class Os {
    */
   static final class Arena implements AutoCloseable {
     private static final com.kenai.jffi.MemoryIO MEMORY = com.kenai.jffi.MemoryIO.getInstance();
-    private final java.util.List<Long> addresses = new java.util.ArrayList<>();
+    private final List<Long> addresses = new ArrayList<>();
 
     /** {@code size} zeroed bytes, valid until {@link #close()}. */
     Pointer allocate(long size) {
@@ -247,6 +428,10 @@ final class Os {
       return address;
     }
 
+    static void free(long address) {
+      MEMORY.freeMemory(address);
+    }
+
     @Override
     public void close() {
       for (long address : addresses) MEMORY.freeMemory(address);
@@ -255,35 +440,29 @@ final class Os {
   }
 
   /**
-   * A siginfo_t buffer for waitid. Not thread-safe: one per thread. Its 128 bytes are never
-   * freed: each lives as long as its reap strategy, which is the process's life in practice.
+   * A siginfo_t buffer for waitid: 128 bytes, si_code at 8, si_pid at 16, si_status at 24 on
+   * x86_64 and aarch64. Not thread-safe: one per thread. Its memory is never freed: each lives
+   * as long as its reap strategy, which is the process's life in practice.
    */
   static final class SigInfo {
+    private static final int SI_CODE = 8;
+    private static final int SI_PID = 16;
+    private static final int SI_STATUS = 24;
     final Pointer memory = Pointer.wrap(RUNTIME, Arena.allocateForever(128));
 
     void clear() {
-      memory.putLong(8, 0);
-      memory.putLong(16, 0);
-      memory.putLong(24, 0);
+      memory.putLong(SI_CODE, 0);
+      memory.putLong(SI_PID, 0);
+      memory.putLong(SI_STATUS, 0);
     }
 
     int pid() {
-      return memory.getInt(16);
-    }
-
-    int code() {
-      return memory.getInt(8);
-    }
-
-    int status() {
-      return memory.getInt(24);
+      return memory.getInt(SI_PID);
     }
 
     /** The exit status that a waitid with WEXITED reported. */
     io.github.supervisor4j.ExitStatus exitStatus() {
-      int code = code();
-      if (code == CLD_EXITED) return io.github.supervisor4j.ExitStatus.exited(status() & 0xff);
-      return io.github.supervisor4j.ExitStatus.killed(status(), code == CLD_DUMPED);
+      return WaitStatus.decode(memory.getInt(SI_CODE), memory.getInt(SI_STATUS));
     }
   }
 }

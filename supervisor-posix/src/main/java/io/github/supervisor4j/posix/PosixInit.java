@@ -8,10 +8,6 @@ import io.github.supervisor4j.Reaper;
 import io.github.supervisor4j.ReaperConfig;
 import io.github.supervisor4j.Signal;
 import io.github.supervisor4j.SupervisedProcess;
-import io.github.supervisor4j.SupervisorException;
-import io.github.supervisor4j.SystemCallException;
-import java.util.EnumMap;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.SignalHandler;
@@ -20,16 +16,18 @@ import sun.misc.SignalHandler;
  * The Linux {@link Init}: one per JVM, held in {@link #current}.
  *
  * <p>Signals: HotSpot already handles SIGTERM, SIGINT and SIGHUP (shutdown hooks, then exit
- * 128+signal). We do not replace that; we put our handler in front of it. {@code
- * sun.misc.Signal.handle} returns the previous handler, and ours first passes the signal to
- * every live child started through {@link #spawn} (to its own process group if it has one),
- * then calls the previous handler, so the hooks still run. The one exception is {@link
- * InitConfig#exitZeroOnSigterm()}: then SIGTERM ends in {@code System.exit(0)}, which runs the
- * same hooks and exits 0. A signal with no JVM handler (SIG_DFL), such as SIGUSR1, is only
- * passed on: as PID 1 the kernel would have ignored it anyway.
+ * 128+signal). We do not replace that; we put our handler in front of it ({@link
+ * SignalHandlers} keeps the previous one), and ours first forwards the signal to every live
+ * child started through {@link #spawn} (to its own process group if it has one; {@link
+ * Forwarding} logs the outcome), then calls the previous handler, so the hooks still run. The
+ * one exception is {@link InitConfig#exitZeroOnSigterm()}: then SIGTERM ends in {@code
+ * System.exit(0)}, which runs the same hooks and exits 0. A signal with no JVM handler
+ * (SIG_DFL), such as SIGUSR1, is only passed on: as PID 1 the kernel would have ignored it
+ * anyway.
  *
  * <p>SIGQUIT is never taken: HotSpot's thread dump keeps working. Under {@code -Xrs} Java
- * signal handlers never run, so asking for signals there fails at once (see {@link #install}).
+ * signal handlers never run, so asking for signals there fails at once, before anything has
+ * started (see {@link #install}).
  */
 final class PosixInit implements Init {
   private static final Logger log = LoggerFactory.getLogger(PosixInit.class);
@@ -37,7 +35,7 @@ final class PosixInit implements Init {
 
   private final InitConfig config;
   private final PosixReaper reaper;
-  private final Map<Signal, SignalHandler> previous = new EnumMap<>(Signal.class); // guarded by this
+  private SignalHandlers handlers; // guarded by this; null without signals
   private boolean closed; // guarded by this
 
   private PosixInit(InitConfig config, PosixReaper reaper) {
@@ -53,24 +51,18 @@ final class PosixInit implements Init {
       return current;
     }
     int pid = Os.getpid();
-    if (!config.signals().isEmpty() && !HotSpotSignals.dispatcherRunning()) {
-      throw new SupervisorException("process " + pid + ": cannot install init: the JVM runs with -Xrs, so Java signal "
-          + "handlers never run and " + config.signals() + " would be lost. Remove -Xrs, or set -D" + InitConfig.SIGNALS
-          + "=none to reap without signal handling (as PID 1 the JVM then ignores SIGTERM and only SIGKILL stops it)");
-    }
     if (Os.gettid() == pid) {
       log.warn("process {}: init installed on the primordial thread (tid == pid). Children started by ProcessBuilder on "
           + "this thread belong to the thread-group leader at once and could lose their exit status to the reaper "
           + "before ProcessBuilder.start() returns; run main on another thread (the java launcher does)", pid);
     }
-    ReaperConfig rc = ReaperConfig.defaults().withPolicy(ReapPolicy.COOPERATIVE).withSubreaper(config.subreaper());
-    PosixReaper reaper = new PosixReaper(rc, PosixSupervisorProvider.strategy(ReapPolicy.COOPERATIVE));
-    reaper.start();
-    PosixInit init = new PosixInit(config, reaper);
+    PosixInit init = new PosixInit(config,
+        new PosixReaper(ReaperConfig.defaults().withPolicy(ReapPolicy.COOPERATIVE).withSubreaper(config.subreaper())));
+    init.installHandlers();
     try {
-      init.installHandlers();
+      init.reaper.start();
     } catch (RuntimeException e) {
-      reaper.close();
+      init.close();
       throw e;
     }
     current = init;
@@ -79,32 +71,20 @@ final class PosixInit implements Init {
   }
 
   private synchronized void installHandlers() {
-    SignalHandler handler = s -> received(Signal.of(s.getNumber()), s);
-    for (Signal s : config.signals()) {
-      try {
-        previous.put(s, sun.misc.Signal.handle(new sun.misc.Signal(s.shortName()), handler));
-      } catch (IllegalArgumentException e) {
-        restoreHandlers();
-        throw new SupervisorException("process " + Os.getpid() + ": cannot catch " + s + ": " + e.getMessage(), e);
-      }
-    }
+    if (config.signals().isEmpty()) return;
+    handlers = SignalHandlers.install(config.signals(), this::received, "install init",
+        "remove -Xrs, or set -D" + InitConfig.SIGNALS + "=none to reap without signal handling (as PID 1 the JVM then "
+            + "ignores SIGTERM and only SIGKILL stops it)");
   }
 
   /** Runs on the thread HotSpot starts for each signal. */
-  private void received(Signal signal, sun.misc.Signal raw) {
+  private void received(Signal signal) {
     SignalHandler next;
     synchronized (this) {
       if (closed) return;
-      next = previous.get(signal);
+      next = handlers.previous(signal);
     }
-    for (PosixSupervisedProcess child : reaper.liveChildren()) {
-      try {
-        child.forward(signal);
-        log.debug("forwarded {} to {}", signal, child);
-      } catch (SystemCallException e) {
-        log.error("forwarding {} to {}: {}", signal, child, e.getMessage());
-      }
-    }
+    for (PosixSupervisedProcess child : reaper.liveChildren()) child.forward(signal);
     if (signal == Signal.SIGTERM && config.exitZeroOnSigterm()) {
       log.info("process {}: SIGTERM received; running shutdown hooks and exiting 0 ({}=true)", Os.getpid(),
           InitConfig.EXIT_ZERO_ON_SIGTERM);
@@ -113,10 +93,10 @@ final class PosixInit implements Init {
     }
     if (next == null || next == SignalHandler.SIG_IGN) return;
     if (next == SignalHandler.SIG_DFL) {
-      if (signal == Signal.SIGTERM || signal == Signal.SIGINT || signal == Signal.SIGHUP) System.exit(128 + signal.number());
+      if (SignalHandlers.SHUTDOWN_SIGNALS.contains(signal)) System.exit(128 + signal.number());
       return;
     }
-    next.handle(raw);
+    next.handle(new sun.misc.Signal(signal.shortName()));
   }
 
   @Override
@@ -140,15 +120,10 @@ final class PosixInit implements Init {
       synchronized (this) {
         if (closed) return;
         closed = true;
-        restoreHandlers();
+        if (handlers != null) handlers.close();
       }
       reaper.close();
       if (current == this) current = null;
     }
-  }
-
-  private void restoreHandlers() {
-    previous.forEach((s, h) -> sun.misc.Signal.handle(new sun.misc.Signal(s.shortName()), h));
-    previous.clear();
   }
 }

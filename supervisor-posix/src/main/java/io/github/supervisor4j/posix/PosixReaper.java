@@ -10,6 +10,8 @@ import io.github.supervisor4j.ReaperConfig;
 import io.github.supervisor4j.ReaperStats;
 import io.github.supervisor4j.SupervisedProcess;
 import io.github.supervisor4j.Subscription;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,15 +25,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Linux {@link Reaper}: one daemon thread runs a {@link ReapStrategy} and reports each
- * reaped process to the child it belongs to and to the listeners.
+ * The Linux {@link Reaper}: one daemon thread runs the {@link ReapStrategy} of its config's
+ * policy and reports each reaped process to the child it belongs to and to the listeners.
  *
  * <p>Children from {@link #spawn} are registered under {@link #lock} in the same critical
  * section as the posix_spawn call. The reaper thread takes the same lock before it looks a
  * reaped pid up, so a child that exits (and is reaped) before spawn has even returned is
  * still matched to its {@link SupervisedProcess}: its status is never lost.
+ *
+ * <p>Each wake-up: the strategy blocks until a child exits, the reaper hands it a snapshot of
+ * the spawned pids not yet reaped, and the strategy reaps and reports through {@link
+ * #reaped}, which answers only whether to go on.
  */
-final class PosixReaper implements Reaper, ReapStrategy.Sink {
+final class PosixReaper implements Reaper {
   private static final Logger log = LoggerFactory.getLogger(PosixReaper.class);
   private static final AtomicBoolean warned = new AtomicBoolean();
 
@@ -52,9 +58,25 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
 
   private enum State { NEW, RUNNING, CLOSED }
 
-  PosixReaper(ReaperConfig config, ReapStrategy strategy) {
+  private static final int[] NONE = new int[0];
+  private final ReapStrategy.Report report = this::reaped;
+
+  /**
+   * A new, unstarted reaper with the strategy of {@code config}'s policy.
+   *
+   * @throws io.github.supervisor4j.UnavailableException if the policy cannot run safely here
+   */
+  PosixReaper(ReaperConfig config) {
     this.config = config;
-    this.strategy = strategy;
+    this.strategy = strategyFor(config.policy());
+  }
+
+  private static ReapStrategy strategyFor(ReapPolicy policy) {
+    switch (policy) {
+      case EXCLUSIVE: return new ExclusiveStrategy();
+      case COOPERATIVE: return new CooperativeStrategy(JdkChildClaims.detect());
+      default: throw new UnsupportedOperationException("reap policy " + policy + " is not implemented");
+    }
   }
 
   @Override
@@ -89,7 +111,12 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
     try {
       while (isOpen()) {
         long spawnsBefore = spawns;
-        if (!strategy.awaitAndReap(this)) idle(spawnsBefore);
+        if (!strategy.awaitExit()) {
+          idle(spawnsBefore);
+          continue;
+        }
+        wakeups.incrementAndGet();
+        if (isOpen()) strategy.reap(spawnedPids(), report);
       }
     } catch (RuntimeException | Error e) {
       log.error("reaper thread of process {} died; zombies will no longer be reaped", Os.getpid(), e);
@@ -117,18 +144,12 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
     }
   }
 
-  @Override
-  public boolean isOpen() {
+  private boolean isOpen() {
     return state == State.RUNNING;
   }
 
-  @Override
-  public void wokeUp() {
-    wakeups.incrementAndGet();
-  }
-
-  @Override
-  public void reaped(int pid, ExitStatus status) {
+  /** The strategy's report of one reaped process; false once closed, to stop the sweep. */
+  private boolean reaped(int pid, ExitStatus status) {
     long now = System.nanoTime();
     PosixSupervisedProcess child;
     lock.lock();
@@ -154,6 +175,7 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
         log.error("reap listener failed for process {} ({})", pid, status, e);
       }
     }
+    return isOpen();
   }
 
   @Override
@@ -190,7 +212,7 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
     try {
       if (state != State.RUNNING) throw new IllegalStateException("reaper is not running: start() it before spawning");
       int pid = Spawner.spawn(spec);
-      PosixSupervisedProcess child = new PosixSupervisedProcess(pid, spec.command(), spec.newProcessGroup() || spec.newSession());
+      PosixSupervisedProcess child = new PosixSupervisedProcess(pid, spec.command(), spec.processGroup().isOwnGroup());
       children.put(pid, child);
       spawns++;
       childAdded.signalAll();
@@ -201,24 +223,15 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
     }
   }
 
-  /** True if {@code pid} is a child spawned here and not yet reaped. */
-  @Override
-  public boolean isSpawnedChild(int pid) {
+  /** The pids of the children spawned here and not yet reaped, sorted. */
+  private int[] spawnedPids() {
     lock.lock();
     try {
-      return children.containsKey(pid);
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  @Override
-  public int[] spawnedChildren() {
-    lock.lock();
-    try {
+      if (children.isEmpty()) return NONE;
       int[] pids = new int[children.size()];
       int i = 0;
       for (int pid : children.keySet()) pids[i++] = pid;
+      Arrays.sort(pids);
       return pids;
     } finally {
       lock.unlock();
@@ -226,10 +239,10 @@ final class PosixReaper implements Reaper, ReapStrategy.Sink {
   }
 
   /** The children spawned here and not yet reaped, for signal forwarding. */
-  java.util.List<PosixSupervisedProcess> liveChildren() {
+  List<PosixSupervisedProcess> liveChildren() {
     lock.lock();
     try {
-      return new java.util.ArrayList<>(children.values());
+      return new ArrayList<>(children.values());
     } finally {
       lock.unlock();
     }

@@ -1,6 +1,7 @@
 package io.github.supervisor4j.posix;
 
 import io.github.supervisor4j.ExitStatus;
+import io.github.supervisor4j.ForwardTarget;
 import io.github.supervisor4j.Signal;
 import io.github.supervisor4j.SupervisedProcess;
 import java.time.Duration;
@@ -83,17 +84,15 @@ final class PosixSupervisedProcess implements SupervisedProcess {
     send(-pid, signal);
   }
 
-  /** Sends {@code signal} to the child's own group if it has one, else to the child. */
+  /** Forwards {@code signal} to the child's own group if it has one, else to the child, unless it was reaped. */
   void forward(Signal signal) {
-    send(ownGroup ? -pid : pid, signal);
+    if (!exit.isDone()) Forwarding.send(signal, signal, ownGroup ? ForwardTarget.processGroup(pid) : ForwardTarget.pid(pid));
   }
 
   private void send(int target, Signal signal) {
     // Once reaped, the pid may belong to another process: never signal it.
     if (exit.isDone()) return;
-    if (Os.kill(target, signal.number()) == Os.ESRCH) {
-      log.debug("child {} exited before {} could be sent", pid, signal);
-    }
+    if (!Os.kill(target, signal)) log.debug("child {} exited before {} could be sent", pid, signal);
   }
 
   @Override

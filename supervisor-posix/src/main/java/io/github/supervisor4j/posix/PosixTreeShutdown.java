@@ -38,12 +38,12 @@ final class PosixTreeShutdown implements TreeShutdown {
     Escalation escalation = new Escalation(tree, config.killAfter(), waker);
     Subscription reaped = reaper.subscribe(p -> waker.wake());
     try {
-      List<ProcessTree.Member> alive = tree.alive();
+      List<Proc.Stat> alive = tree.alive();
       int count = alive.size();
       Duration grace = config.grace().orElse(Duration.ZERO);
       if (!alive.isEmpty() && !grace.isZero()) {
-        log.info("waiting up to {} ({}) for {} processes ({}) to exit before SIGTERM: {}", ShutdownConfig.format(grace),
-            ShutdownConfig.GRACE, alive.size(), tree, ProcessTree.describe(alive));
+        log.info("waiting up to {} (the grace) for {} processes ({}) to exit before SIGTERM: {}", Durations.format(grace),
+            alive.size(), tree, ProcessTree.describe(alive));
         escalation.awaitNoneAlive(grace);
       }
       escalation.run();

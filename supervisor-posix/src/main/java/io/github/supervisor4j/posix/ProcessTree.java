@@ -2,18 +2,14 @@ package io.github.supervisor4j.posix;
 
 import io.github.supervisor4j.Signal;
 import io.github.supervisor4j.SystemCallException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -21,16 +17,18 @@ import java.util.stream.Collectors;
  * The processes this process is responsible for, read from /proc, and a way to signal them
  * that never hits a process that merely got one of their pids later.
  *
- * <p>Which processes: as PID 1 of a PID namespace, every other process of the namespace, including processes that joined it from outside
- * ({@code nsenter}, {@code docker exec}) whose parent is not in the namespace. Otherwise (a
+ * <p>Which processes: as PID 1 of a PID namespace, every other process of the namespace,
+ * including processes that joined it from outside ({@code nsenter}, {@code docker exec}) whose
+ * parent is not in the namespace. Otherwise (a
  * subreaper, or PID 1 with the host's /proc) only our descendants: a walk of {@code
  * /proc/<pid>/task/<tid>/children} from our own pid. That walk includes adopted orphans,
  * double-forked daemons and {@code setsid} escapees, because the kernel re-parents each of
  * them to us, the nearest subreaper, when its parent dies; and it can never include a process
  * outside our subtree. If /proc was mounted for another PID namespace than ours, its pids are
- * not ours to signal, and the tree is empty ({@link #ofThisProcess()}). Every thread's {@code children} file is read, since a child belongs to
- * the thread that forked it (a {@code ProcessBuilder} child to the thread that called
- * {@code start()}, see FACTS.md).
+ * not ours to signal, and the tree is empty ({@link #ofThisProcess()}). Every thread's {@code
+ * children} file is read, since a child belongs to the thread that forked it (a {@code
+ * ProcessBuilder} child to the thread that called {@code start()}) until that thread exits
+ * (kernel/exit.c, forget_original_parent).
  *
  * <p>Why not cgroup v2's {@code cgroup.kill}: it only sends SIGKILL (the SIGTERM step still
  * needs the list), and it needs a cgroup that we own and that holds nothing but our tree;
@@ -47,32 +45,14 @@ import java.util.stream.Collectors;
  */
 final class ProcessTree {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ProcessTree.class);
-  private static volatile boolean pidfdMissing;
+  /**
+   * Set once pidfd_open said ENOSYS (Linux before 5.3); {@code -Dsupervisor4j.pidfd=false}
+   * sets it from the start, to exercise that fallback on a newer kernel.
+   */
+  private static volatile boolean pidfdMissing = "false".equals(System.getProperty("supervisor4j.pidfd"));
 
   /** Which processes are ours: every other one in the PID namespace, our descendants, or none visible. */
   enum Scope { NAMESPACE, SUBTREE, NONE }
-
-  /**
-   * One process as /proc showed it.
-   *
-   * @param state the one-letter state of /proc/pid/stat: R, S, D, Z, T, t, ...
-   * @param startTime field 22 of /proc/pid/stat, in clock ticks since boot: with the pid,
-   *     names one process for as long as the machine runs
-   */
-  record Member(int pid, int ppid, char state, long startTime, String comm) {
-    boolean isZombie() {
-      return state == 'Z' || state == 'X';
-    }
-
-    boolean isStopped() {
-      return state == 'T' || state == 't';
-    }
-
-    @Override
-    public String toString() {
-      return pid + " (" + comm + ")";
-    }
-  }
 
   private final int self;
   private final Scope scope;
@@ -90,23 +70,14 @@ final class ProcessTree {
    */
   static ProcessTree ofThisProcess() {
     int self = Os.getpid();
-    int seen = procSelf();
-    if (seen != self) {
+    OptionalInt seen = Proc.selfPid();
+    if (seen.isEmpty() || seen.getAsInt() != self) {
       log.warn("process {} cannot use /proc, which shows another PID namespace (/proc/self is {}): no process but "
           + "the main child will be signalled on shutdown. Fix: mount /proc for this namespace (unshare --mount-proc; "
-          + "container runtimes do it)", self, seen < 0 ? "unreadable" : Integer.toString(seen));
+          + "container runtimes do it)", self, seen.isPresent() ? Integer.toString(seen.getAsInt()) : "unreadable");
       return new ProcessTree(self, Scope.NONE);
     }
     return new ProcessTree(self, self == 1 ? Scope.NAMESPACE : Scope.SUBTREE);
-  }
-
-  /** Our pid as /proc sees it, or -1. */
-  private static int procSelf() {
-    try {
-      return parsePid(Files.readSymbolicLink(Paths.get("/proc/self")).toString());
-    } catch (IOException | UnsupportedOperationException e) {
-      return -1;
-    }
   }
 
   Scope scope() {
@@ -118,7 +89,7 @@ final class ProcessTree {
   }
 
   /** Every process that is ours, zombies included, ourselves excluded. */
-  List<Member> members() {
+  List<Proc.Stat> members() {
     switch (scope) {
       case NAMESPACE: return namespace();
       case SUBTREE: return subtree();
@@ -127,95 +98,39 @@ final class ProcessTree {
   }
 
   /** {@link #members()} less the zombies: the processes a signal can still reach. */
-  List<Member> alive() {
-    List<Member> all = members();
-    all.removeIf(Member::isZombie);
+  List<Proc.Stat> alive() {
+    List<Proc.Stat> all = members();
+    all.removeIf(Proc.Stat::isZombie);
     return all;
   }
 
-  private List<Member> namespace() {
-    List<Member> out = new ArrayList<>();
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(Paths.get("/proc"))) {
-      for (Path p : dir) {
-        int pid = parsePid(p.getFileName().toString());
-        if (pid <= 0 || pid == self) continue;
-        Member m = read(pid);
-        if (m != null) out.add(m);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+  private List<Proc.Stat> namespace() {
+    List<Proc.Stat> out = new ArrayList<>();
+    for (int pid : Proc.pids()) {
+      if (pid != self) Proc.stat(pid).ifPresent(out::add);
     }
     return out;
   }
 
-  private List<Member> subtree() {
-    List<Member> out = new ArrayList<>();
+  private List<Proc.Stat> subtree() {
+    List<Proc.Stat> out = new ArrayList<>();
     Set<Integer> seen = new HashSet<>();
     Deque<Integer> parents = new ArrayDeque<>();
     parents.add(self);
     seen.add(self);
     while (!parents.isEmpty()) {
       int parent = parents.poll();
-      for (int child : children(parent)) {
+      for (int child : Proc.childrenOfProcess(parent)) {
         if (!seen.add(child)) continue;
-        Member m = read(child);
+        Optional<Proc.Stat> m = Proc.stat(child);
         // Gone since its parent listed it, or its pid already reused by a process outside the
         // tree: skip it. A child re-parented to us meanwhile (its parent died) is still ours.
-        if (m == null || (m.ppid() != parent && m.ppid() != self)) continue;
-        out.add(m);
+        if (m.isEmpty() || (m.get().ppid() != parent && m.get().ppid() != self)) continue;
+        out.add(m.get());
         parents.add(child);
       }
     }
     return out;
-  }
-
-  /** The children of every thread of {@code pid}; empty if it is gone. */
-  private static List<Integer> children(int pid) {
-    List<Integer> out = new ArrayList<>();
-    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Paths.get("/proc", Integer.toString(pid), "task"))) {
-      for (Path task : tasks) {
-        String text;
-        try {
-          text = Files.readString(task.resolve("children"), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-          continue; // the thread ended meanwhile
-        }
-        for (String s : text.trim().split(" ")) {
-          int child = parsePid(s);
-          if (child > 0) out.add(child);
-        }
-      }
-    } catch (IOException e) {
-      return out; // the process ended meanwhile
-    }
-    return out;
-  }
-
-  /** The process {@code pid} as /proc shows it now, or null if there is none. */
-  static Member read(int pid) {
-    String stat;
-    try {
-      stat = Files.readString(Paths.get("/proc", Integer.toString(pid), "stat"), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return null;
-    }
-    // "pid (comm) S ppid ..."; comm may itself hold spaces and parentheses, so split at the last ')'.
-    int open = stat.indexOf('(');
-    int close = stat.lastIndexOf(')');
-    if (open < 0 || close < open) return null;
-    String comm = stat.substring(open + 1, close);
-    String[] f = stat.substring(close + 2).split(" ");
-    if (f.length < 20) return null;
-    // f[0] is field 3 (state), so field n is f[n - 3]: ppid is field 4, starttime field 22.
-    return new Member(pid, Integer.parseInt(f[1]), f[0].charAt(0), Long.parseLong(f[19]), comm);
-  }
-
-  private static int parsePid(String s) {
-    if (s.isEmpty() || s.length() > 9) return -1;
-    for (int i = 0; i < s.length(); i++) {
-      if (!Character.isDigit(s.charAt(i))) return -1;
-    }
-    return Integer.parseInt(s);
   }
 
   /**
@@ -226,13 +141,14 @@ final class ProcessTree {
    *     another process
    * @throws SystemCallException if the kernel refuses for another reason (EPERM)
    */
-  boolean signal(Member m, Signal signal) {
+  boolean signal(Proc.Stat m, Signal signal) {
     if (m.pid() == self || m.pid() <= 0) throw new IllegalArgumentException("not a descendant: " + m);
-    int pidfd = -1;
+    int pidfd = -1; // none: signal by pid
     if (!pidfdMissing) {
       try {
-        pidfd = Os.pidfdOpen(m.pid());
-        if (pidfd < 0) return false; // exited and reaped
+        OptionalInt fd = Os.pidfdOpen(m.pid());
+        if (fd.isEmpty()) return false; // exited and reaped
+        pidfd = fd.getAsInt();
       } catch (SystemCallException e) {
         if (e.errno() != Os.ENOSYS) throw e;
         pidfdMissing = true;
@@ -243,14 +159,13 @@ final class ProcessTree {
     try {
       // Checked after opening the pidfd: if the pid still shows the start time we listed, the
       // pidfd was opened on the process we listed, not on a newcomer that reused its pid.
-      Member now = read(m.pid());
+      Proc.Stat now = Proc.stat(m.pid()).orElse(null);
       if (now == null || now.startTime() != m.startTime() || now.isZombie()) return false;
       if (!isOurs(now)) {
         log.error("refusing to send {} to process {}: it is not a descendant of process {}", signal, now, self);
         return false;
       }
-      int r = pidfd >= 0 ? Os.pidfdSendSignal(pidfd, m.pid(), signal.number()) : Os.kill(m.pid(), signal.number());
-      return r == 0;
+      return pidfd >= 0 ? Os.pidfdSendSignal(pidfd, m.pid(), signal) : Os.kill(m.pid(), signal);
     } finally {
       if (pidfd >= 0) Os.close(pidfd);
     }
@@ -261,18 +176,18 @@ final class ProcessTree {
    * process outside the tree: in the namespace scope every process but ourselves is ours; in
    * the subtree scope the chain of parents must lead to us.
    */
-  private boolean isOurs(Member m) {
+  private boolean isOurs(Proc.Stat m) {
     if (scope == Scope.NAMESPACE) return m.pid() != self;
     if (scope == Scope.NONE) return false;
     int ppid = m.ppid();
     for (int depth = 0; depth < 4096; depth++) {
       if (ppid == self) return true;
       if (ppid <= 1) return false;
-      Member parent = read(ppid);
+      Proc.Stat parent = Proc.stat(ppid).orElse(null);
       if (parent == null) {
         // The parent died meanwhile: the kernel re-parents m to its nearest subreaper (us,
         // if it was ours); look again.
-        Member again = read(m.pid());
+        Proc.Stat again = Proc.stat(m.pid()).orElse(null);
         if (again == null || again.startTime() != m.startTime() || again.ppid() == ppid) return false;
         m = again;
         ppid = again.ppid();
@@ -284,9 +199,9 @@ final class ProcessTree {
   }
 
   /** {@code 41 (sleep), 42 (sh)}, at most 20 of them, for a log line. */
-  static String describe(Collection<Member> members) {
+  static String describe(Collection<Proc.Stat> members) {
     int limit = 20;
-    String shown = members.stream().limit(limit).map(Member::toString).collect(Collectors.joining(", "));
+    String shown = members.stream().limit(limit).map(Proc.Stat::toString).collect(Collectors.joining(", "));
     return members.size() > limit ? shown + ", ... (" + (members.size() - limit) + " more)" : shown;
   }
 

@@ -1,19 +1,31 @@
 package io.github.supervisor4j.posix;
 
+import io.github.supervisor4j.ExitStatus;
+
 /**
  * How a {@link PosixReaper}'s thread finds and reaps children: one strategy per {@link
- * io.github.supervisor4j.ReapPolicy}.
+ * io.github.supervisor4j.ReapPolicy}, chosen by the reaper from its config. Data flows one way:
+ * the reaper hands the strategy a snapshot of what it may act on, and the strategy reports each
+ * process it reaped through one callback. Not thread-safe: used by the one reaper thread.
  */
 interface ReapStrategy {
 
   /**
-   * Blocks in the kernel until a child has exited, then reaps every child this policy may
-   * reap, reporting each to {@code sink}.
+   * Blocks in the kernel until some child of this process has exited, and reaps nothing.
    *
-   * @return false if this process has no children at all (ECHILD), so there is nothing to
-   *     block on
+   * @return false at once if this process has no children at all (ECHILD), so there is
+   *     nothing to block on
    */
-  boolean awaitAndReap(Sink sink);
+  boolean awaitExit();
+
+  /**
+   * Reaps every child this policy may reap now, reporting each as it goes.
+   *
+   * @param spawned the pids, sorted, of the children started through {@code Reaper.spawn} and
+   *     not yet reaped, read after the wake-up
+   * @param report told of each reaped process; once it returns false, reap nothing more
+   */
+  void reap(int[] spawned, Report report);
 
   /**
    * How long the reaper sleeps when this process has no child at all before it asks again.
@@ -27,24 +39,13 @@ interface ReapStrategy {
   default void release() {}
 
   /** Where a strategy reports what it reaped. */
-  interface Sink {
-    /** False once the reaper is closed: reap nothing more. */
-    boolean isOpen();
-
-    /** Called once per wake-up from the kernel. */
-    void wokeUp();
-
-    /** Called right after {@code pid} was reaped with raw-decoded {@code status}. */
-    void reaped(int pid, io.github.supervisor4j.ExitStatus status);
-
-    /** Pids of the children started through {@code Reaper.spawn} and not yet reaped. */
-    default int[] spawnedChildren() {
-      return new int[0];
-    }
-
-    /** True if {@code pid} is a child started through {@code Reaper.spawn}, not yet reaped. */
-    default boolean isSpawnedChild(int pid) {
-      return false;
-    }
+  @FunctionalInterface
+  interface Report {
+    /**
+     * {@code pid} has just been reaped and ended with {@code status}.
+     *
+     * @return false if the reaper has been closed: reap nothing more
+     */
+    boolean reaped(int pid, ExitStatus status);
   }
 }

@@ -9,13 +9,15 @@ import io.github.supervisor4j.SignalForwarder;
 import io.github.supervisor4j.Subscription;
 import io.github.supervisor4j.SupervisedProcess;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The launcher's shutdown sequence around its main child. The launcher wires it in three
+ * The shutdown sequence around one main child, as the launcher runs it: one of this module's
+ * entry points for programs built on it (see {@link Posix}). The launcher wires it in three
  * calls and then waits on it instead of on the child:
  *
  * <pre>{@code
@@ -43,14 +45,14 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: the sequence runs on the thread that calls {@link #awaitExit()}; signals,
  * reaped processes and the child's exit only record what happened and wake that thread.
  */
-final class ShutdownCoordinator {
+public final class ShutdownCoordinator {
   private static final Logger log = LoggerFactory.getLogger(ShutdownCoordinator.class);
   /**
    * {@code --on-child-exit wait} can last hours. The tree empties when our last child is
    * reaped, which wakes us at once; only processes reaped by others (one that joined the
    * namespace from outside) need this re-read, so it can be slow: one /proc walk a second.
    */
-  private static final long WAIT_POLL_MS = 1000;
+  private static final long WAIT_POLL_NANOS = Duration.ofSeconds(1).toNanos();
 
   private enum Phase { RUNNING, HOLDING, GRACE, WAITING, STOPPING }
 
@@ -78,22 +80,31 @@ final class ShutdownCoordinator {
    * SIGINT over from {@code forwarder}. Call before spawning the main child, so that a signal
    * that arrives meanwhile is not lost.
    *
+   * @param config the durations and choices of the shutdown
+   * @param reaper the running reaper, whose events it waits on
+   * @param forwarder this module's running signal forwarder
+   * @return the coordinator; then call {@link #mainChild} and {@link #awaitExit}
    * @throws IllegalArgumentException if {@code forwarder} is not this module's
    */
-  static ShutdownCoordinator install(ShutdownConfig config, Reaper reaper, SignalForwarder forwarder) {
+  public static ShutdownCoordinator install(ShutdownConfig config, Reaper reaper, SignalForwarder forwarder) {
     Objects.requireNonNull(config, "config == null");
     if (!(forwarder instanceof PosixSignalForwarder)) {
       throw new IllegalArgumentException("not a supervisor-posix signal forwarder: " + forwarder);
     }
     ShutdownCoordinator c = new ShutdownCoordinator(config, ProcessTree.ofThisProcess(), (PosixSignalForwarder) forwarder);
     c.reaped = reaper.subscribe(p -> c.waker.wake());
-    if (config.interceptsShutdownSignals()) c.forwarder.intercept(java.util.EnumSet.of(Signal.SIGTERM, Signal.SIGINT), c::intercept);
+    if (config.interceptsShutdownSignals()) c.forwarder.intercept(EnumSet.of(Signal.SIGTERM, Signal.SIGINT), c::intercept);
     log.debug("shutdown of {} configured: {}", c.tree, config);
     return c;
   }
 
-  /** The main child, once spawned (and made the forwarder's target). */
-  void mainChild(SupervisedProcess child) {
+  /**
+   * The main child, once spawned (and made the forwarder's target).
+   *
+   * @param child the main child
+   * @throws IllegalStateException if it was set already
+   */
+  public void mainChild(SupervisedProcess child) {
     synchronized (lock) {
       if (this.child != null) throw new IllegalStateException("main child already set: " + this.child);
       this.child = Objects.requireNonNull(child, "child == null");
@@ -129,17 +140,18 @@ final class ShutdownCoordinator {
    * Runs the sequence described above on the calling thread and returns the main child's
    * exit status.
    *
+   * @return the main child's exit status
    * @throws IllegalStateException if {@link #mainChild} was not called
    * @throws InterruptedException if interrupted while waiting
    */
-  ExitStatus awaitExit() throws InterruptedException {
+  public ExitStatus awaitExit() throws InterruptedException {
     SupervisedProcess main;
     synchronized (lock) {
       main = child;
     }
     if (main == null) throw new IllegalStateException("mainChild() was not called");
     try {
-      awaitUntil(() -> childStatus != null || signalled() != null, null);
+      waker.awaitUntil(() -> childStatus != null || signalled() != null, Waker.FOREVER, Waker.FOREVER);
       Signal signal = signalled();
       if (childStatus == null) {
         stopOnSignal(main, signal);
@@ -148,10 +160,10 @@ final class ShutdownCoordinator {
       }
       setPhase(Phase.STOPPING);
       escalation.run();
-      awaitUntil(() -> childStatus != null, null);
+      waker.awaitUntil(() -> childStatus != null, Waker.FOREVER, Waker.FOREVER);
       return childStatus;
     } finally {
-      forwarder.intercept(null);
+      forwarder.stopIntercepting();
       reaped.close();
     }
   }
@@ -160,18 +172,18 @@ final class ShutdownCoordinator {
   private void stopOnSignal(SupervisedProcess main, Signal signal) throws InterruptedException {
     if (signal == Signal.SIGTERM && !config.preStopDelay().isZero()) {
       setPhase(Phase.HOLDING);
-      log.info("holding {} for {} before forwarding it to child {} ({})", signal,
-          ShutdownConfig.format(config.preStopDelay()), main.pid(), ShutdownConfig.PRE_STOP_DELAY);
-      awaitUntil(() -> childStatus != null, config.preStopDelay());
+      log.info("holding {} for {} before forwarding it to child {} (--pre-stop-delay)", signal,
+          Durations.format(config.preStopDelay()), main.pid());
+      waker.awaitUntil(() -> childStatus != null, config.preStopDelay().toNanos(), Waker.FOREVER);
     }
     if (childStatus != null) return;
     setPhase(Phase.GRACE);
     forwarder.deliver(signal);
     Duration grace = config.grace().orElse(null);
-    awaitUntil(() -> childStatus != null, grace);
+    waker.awaitUntil(() -> childStatus != null, grace == null ? Waker.FOREVER : grace.toNanos(), Waker.FOREVER);
     if (childStatus == null) {
-      log.warn("child {} still alive {} after {} ({}); shutting the process tree down", main.pid(),
-          ShutdownConfig.format(grace), signal, ShutdownConfig.GRACE);
+      log.warn("child {} still alive {} after {} (--grace); shutting the process tree down", main.pid(),
+          Durations.format(grace), signal);
     } else {
       log.info("child {} {} after {}", main.pid(), childStatus, signal);
     }
@@ -181,25 +193,20 @@ final class ShutdownCoordinator {
   private boolean afterChildExit(SupervisedProcess main) throws InterruptedException {
     OnChildExit action = config.onChildExit();
     if (action == OnChildExit.EXIT) return false;
-    List<ProcessTree.Member> left = tree.members();
+    List<Proc.Stat> left = tree.members();
     if (left.isEmpty()) return false;
     if (action == OnChildExit.TERMINATE) {
-      log.info("child {} {}; terminating the {} other processes ({} terminate)", main.pid(), childStatus,
-          left.size(), ShutdownConfig.ON_CHILD_EXIT);
+      log.info("child {} {}; terminating the {} other processes (--on-child-exit terminate)", main.pid(), childStatus,
+          left.size());
       return true;
     }
-    log.info("child {} {}; waiting for {} other processes to exit ({} wait): {}", main.pid(), childStatus,
-        left.size(), ShutdownConfig.ON_CHILD_EXIT, ProcessTree.describe(left));
+    log.info("child {} {}; waiting for {} other processes to exit (--on-child-exit wait): {}", main.pid(), childStatus,
+        left.size(), ProcessTree.describe(left));
     setPhase(Phase.WAITING);
-    while (true) {
-      long seen = waker.generation();
-      if (signalled() != null) {
-        log.info("{} received while waiting for the other processes; terminating them", signalled());
-        return true;
-      }
-      if (tree.members().isEmpty()) return false;
-      waker.awaitAfter(seen, Duration.ofMillis(WAIT_POLL_MS).toNanos());
-    }
+    waker.awaitUntil(() -> signalled() != null || tree.members().isEmpty(), Waker.FOREVER, WAIT_POLL_NANOS);
+    if (signalled() == null) return false;
+    log.info("{} received while waiting for the other processes; terminating them", signalled());
+    return true;
   }
 
   private Signal signalled() {
@@ -211,18 +218,6 @@ final class ShutdownCoordinator {
   private void setPhase(Phase p) {
     synchronized (lock) {
       phase = p;
-    }
-  }
-
-  /** Waits until {@code condition} holds, or {@code timeout} (null: none) has passed. */
-  private void awaitUntil(java.util.function.BooleanSupplier condition, Duration timeout) throws InterruptedException {
-    long deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
-    while (true) {
-      long seen = waker.generation();
-      if (condition.getAsBoolean()) return;
-      long left = timeout == null ? Long.MAX_VALUE : deadline - System.nanoTime();
-      if (left <= 0) return;
-      waker.awaitAfter(seen, left);
     }
   }
 }

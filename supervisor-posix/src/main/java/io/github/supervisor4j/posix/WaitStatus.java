@@ -2,21 +2,35 @@ package io.github.supervisor4j.posix;
 
 import io.github.supervisor4j.ExitStatus;
 
-/** Decodes the raw status word of wait(2), as the glibc W* macros do. */
+/**
+ * The one decoder of how a child ended: the si_code and si_status that waitid(2) reports in
+ * its siginfo_t. Every reap in this module goes through waitid, so there is no raw wait(2)
+ * status word to decode.
+ */
 final class WaitStatus {
+  /** si_code values of a SIGCHLD siginfo (asm-generic/siginfo.h). */
+  static final int CLD_EXITED = 1;
+  static final int CLD_KILLED = 2;
+  static final int CLD_DUMPED = 3;
+  static final int CLD_TRAPPED = 4;
+  static final int CLD_STOPPED = 5;
+  static final int CLD_CONTINUED = 6;
+
   private WaitStatus() {}
 
   /**
-   * The exit status in {@code raw}.
+   * The exit status for si_code {@code code} and si_status {@code status}: the exit code for
+   * CLD_EXITED, the signal for CLD_KILLED and CLD_DUMPED.
    *
-   * @throws IllegalArgumentException for a stopped or continued status, which is no exit
+   * @throws IllegalArgumentException for a child that was stopped, trapped or continued, which
+   *     is no exit (waitid reports those only when asked, and we never ask)
    */
-  static ExitStatus decode(int raw) {
-    int low = raw & 0x7f;
-    if (low == 0) return ExitStatus.exited((raw >> 8) & 0xff);
-    if ((raw & 0xff) == 0x7f || raw == 0xffff) {
-      throw new IllegalArgumentException("not an exit status (stopped or continued): 0x" + Integer.toHexString(raw));
+  static ExitStatus decode(int code, int status) {
+    switch (code) {
+      case CLD_EXITED: return ExitStatus.exited(status & 0xff);
+      case CLD_KILLED: return ExitStatus.killed(status, false);
+      case CLD_DUMPED: return ExitStatus.killed(status, true);
+      default: throw new IllegalArgumentException("not an exit (si_code " + code + ", si_status " + status + ")");
     }
-    return ExitStatus.killed(low, (raw & 0x80) != 0);
   }
 }

@@ -178,7 +178,7 @@ final class ForkedRun implements AutoCloseable {
         try {
           byte[] env = Files.readAllBytes(p.resolve("environ"));
           if (indexOf(env, needle) >= 0) {
-            ProcessTree.Member m = ProcessTree.read(Integer.parseInt(name));
+            Proc.Stat m = Proc.stat(Integer.parseInt(name)).orElse(null);
             if (m != null && !m.isZombie()) out.add(m.pid());
           }
         } catch (IOException | SecurityException e) {

@@ -30,7 +30,9 @@ public final class InAppShutdownFixture {
     for (; i < args.length && !args[i].equals("--"); i++) {
       if (args[i].equals("--subreaper")) subreaper = true;
       else if (args[i].equals("--jdk-child")) jdkChild = true;
-      else config = config.withOption(args[i], args[++i]);
+      else if (args[i].equals("--grace")) config = config.withGrace(millis(args[++i]));
+      else if (args[i].equals("--kill-after")) config = config.withKillAfter(millis(args[++i]));
+      else throw new IllegalArgumentException("unknown fixture option: " + args[i]);
     }
     Reaper reaper = Supervisors.reaper(ReaperConfig.defaults().withSubreaper(subreaper)).start();
     reaper.subscribe(p -> System.out.println("reaped " + p.pid() + " " + p.status()));
@@ -66,5 +68,11 @@ public final class InAppShutdownFixture {
         Thread.currentThread().interrupt();
       }
     }, "jdk child"));
+  }
+
+  /** "500ms" or "1s": the two forms the tests pass. */
+  private static java.time.Duration millis(String text) {
+    return text.endsWith("ms") ? java.time.Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)))
+        : java.time.Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
   }
 }

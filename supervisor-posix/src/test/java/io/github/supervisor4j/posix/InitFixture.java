@@ -125,7 +125,7 @@ public final class InitFixture {
     }
     SupervisedProcess child;
     try {
-      child = reaper.spawn(ChildSpec.of(command).withNewProcessGroup(group)
+      child = reaper.spawn(ChildSpec.of(command).withProcessGroup(group ? io.github.supervisor4j.ProcessGroup.NEW : io.github.supervisor4j.ProcessGroup.INHERIT)
           .withPassedFds(passFds.stream().mapToInt(Integer::intValue).toArray()));
     } catch (SpawnException e) {
       System.err.println(e.getMessage());

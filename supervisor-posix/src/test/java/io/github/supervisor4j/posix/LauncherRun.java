@@ -1,5 +1,6 @@
 package io.github.supervisor4j.posix;
 
+import io.github.supervisor4j.posix.launcher.Launcher;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -31,7 +31,7 @@ class NativeSignalsTest {
   @Test
   @EnabledOnOs(value = OS.LINUX, architectures = {"amd64", "x86_64"})
   void nativePathIsAvailableOnLinuxX8664() {
-    assertEquals("linux-x86_64", NativeSignals.platform());
+    assertEquals("linux-x86_64", Platform.CURRENT.nativeDirectory());
     assertNotNull(NativeSignals.binding(), NativeSignals::reason);
   }
 

@@ -43,12 +43,12 @@ class ProcessTreeTest {
     return sh;
   }
 
-  private Map<Integer, ProcessTree.Member> membersUnder(Process sh) throws InterruptedException {
+  private Map<Integer, Proc.Stat> membersUnder(Process sh) throws InterruptedException {
     // The shell's children may still be between fork and exec: wait until both are "sleep".
     for (int i = 0; i < 200; i++) {
-      Map<Integer, ProcessTree.Member> under = tree.members().stream()
+      Map<Integer, Proc.Stat> under = tree.members().stream()
           .filter(m -> m.ppid() == sh.pid() || m.pid() == sh.pid())
-          .collect(Collectors.toMap(ProcessTree.Member::pid, m -> m));
+          .collect(Collectors.toMap(Proc.Stat::pid, m -> m));
       if (under.values().stream().filter(m -> m.comm().equals("sleep")).count() >= 2) return under;
       Thread.sleep(10);
     }
@@ -58,11 +58,11 @@ class ProcessTreeTest {
   @Test
   void listsChildrenAndTheirChildrenWithCommandNames() throws Exception {
     Process sh = shellWithTwoSleeps("");
-    Map<Integer, ProcessTree.Member> under = membersUnder(sh);
+    Map<Integer, Proc.Stat> under = membersUnder(sh);
     assertEquals("sh", under.get((int) sh.pid()).comm());
-    List<ProcessTree.Member> sleeps = under.values().stream().filter(m -> m.ppid() == sh.pid()).collect(Collectors.toList());
+    List<Proc.Stat> sleeps = under.values().stream().filter(m -> m.ppid() == sh.pid()).collect(Collectors.toList());
     assertEquals(2, sleeps.size(), sleeps::toString);
-    for (ProcessTree.Member m : sleeps) assertEquals("sleep", m.comm());
+    for (Proc.Stat m : sleeps) assertEquals("sleep", m.comm());
   }
 
   @Test
@@ -75,7 +75,7 @@ class ProcessTreeTest {
   @Test
   void signalsTheProcessItListed() throws Exception {
     Process sh = shellWithTwoSleeps("");
-    ProcessTree.Member sleep = membersUnder(sh).values().stream().filter(m -> m.comm().equals("sleep")).findFirst().orElseThrow();
+    Proc.Stat sleep = membersUnder(sh).values().stream().filter(m -> m.comm().equals("sleep")).findFirst().orElseThrow();
     assertTrue(tree.signal(sleep, Signal.SIGKILL));
     awaitGoneOrZombie(sleep.pid());
     assertFalse(tree.signal(sleep, Signal.SIGKILL), "a dead process is not signalled again");
@@ -84,12 +84,12 @@ class ProcessTreeTest {
   @Test
   void neverSignalsAPidWhoseStartTimeDiffersAsAfterPidReuse() throws Exception {
     Process sh = shellWithTwoSleeps("");
-    ProcessTree.Member sleep = membersUnder(sh).values().stream().filter(m -> m.comm().equals("sleep")).findFirst().orElseThrow();
+    Proc.Stat sleep = membersUnder(sh).values().stream().filter(m -> m.comm().equals("sleep")).findFirst().orElseThrow();
     // The same pid as a process with another start time: what a recycled pid looks like.
-    ProcessTree.Member recycled = new ProcessTree.Member(sleep.pid(), sleep.ppid(), 'S', sleep.startTime() + 1, "sleep");
+    Proc.Stat recycled = new Proc.Stat(sleep.pid(), sleep.ppid(), 'S', sleep.startTime() + 1, "sleep");
     assertFalse(tree.signal(recycled, Signal.SIGKILL));
     Thread.sleep(50);
-    ProcessTree.Member now = ProcessTree.read(sleep.pid());
+    Proc.Stat now = Proc.stat(sleep.pid()).orElse(null);
     assertEquals(sleep.startTime(), now.startTime());
     assertFalse(now.isZombie(), "the process was signalled although its start time differed");
   }
@@ -101,10 +101,10 @@ class ProcessTreeTest {
     Process outside = new ProcessBuilder("sleep", "1000").start();
     started.add(outside);
     ProcessTree shellsTree = new ProcessTree((int) sh.pid(), ProcessTree.Scope.SUBTREE);
-    ProcessTree.Member stranger = ProcessTree.read((int) outside.pid());
+    Proc.Stat stranger = Proc.stat((int) outside.pid()).orElse(null);
     assertFalse(shellsTree.signal(stranger, Signal.SIGKILL));
     assertFalse(outside.waitFor(100, TimeUnit.MILLISECONDS), "a process outside the subtree was killed");
-    ProcessTree.Member own = shellsTree.members().stream().filter(m -> m.comm().equals("sleep")).findFirst().orElseThrow();
+    Proc.Stat own = shellsTree.members().stream().filter(m -> m.comm().equals("sleep")).findFirst().orElseThrow();
     assertTrue(shellsTree.signal(own, Signal.SIGKILL));
   }
 
@@ -113,7 +113,7 @@ class ProcessTreeTest {
     // "sleep 0" exits at once, and its parent, which exec'd sleep 1000, never reaps it.
     Process p = new ProcessBuilder("sh", "-c", "sleep 0 & exec sleep 1000").start();
     started.add(p);
-    ProcessTree.Member zombie = null;
+    Proc.Stat zombie = null;
     for (int i = 0; i < 300 && zombie == null; i++) {
       zombie = tree.members().stream().filter(m -> m.ppid() == p.pid() && m.isZombie()).findFirst().orElse(null);
       if (zombie == null) Thread.sleep(10);
@@ -126,8 +126,8 @@ class ProcessTreeTest {
 
   @Test
   void describesProcessesByPidAndNameForTheLog() {
-    List<ProcessTree.Member> many = new ArrayList<>();
-    for (int i = 1; i <= 22; i++) many.add(new ProcessTree.Member(40 + i, 1, 'S', i, i == 1 ? "sleep" : "sh"));
+    List<Proc.Stat> many = new ArrayList<>();
+    for (int i = 1; i <= 22; i++) many.add(new Proc.Stat(40 + i, 1, 'S', i, i == 1 ? "sleep" : "sh"));
     assertEquals("41 (sleep), 42 (sh)", ProcessTree.describe(many.subList(0, 2)));
     assertTrue(ProcessTree.describe(many).endsWith("60 (sh), ... (2 more)"), ProcessTree.describe(many));
   }
@@ -140,9 +140,9 @@ class ProcessTreeTest {
     java.nio.file.Files.createSymbolicLink(link, java.nio.file.Paths.get("/bin/sleep"));
     Process q = new ProcessBuilder(link.toString(), "1000").start();
     started.add(q);
-    ProcessTree.Member m = null;
+    Proc.Stat m = null;
     for (int i = 0; i < 200; i++) {
-      m = ProcessTree.read((int) q.pid());
+      m = Proc.stat((int) q.pid()).orElse(null);
       if (m != null && m.comm().startsWith("x)")) break;
       Thread.sleep(10);
     }
@@ -155,7 +155,7 @@ class ProcessTreeTest {
 
   private static void awaitGoneOrZombie(int pid) throws InterruptedException {
     for (int i = 0; i < 500; i++) {
-      ProcessTree.Member m = ProcessTree.read(pid);
+      Proc.Stat m = Proc.stat(pid).orElse(null);
       if (m == null || m.isZombie()) return;
       Thread.sleep(10);
     }

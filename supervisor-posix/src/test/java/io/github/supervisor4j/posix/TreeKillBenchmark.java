@@ -37,9 +37,9 @@ public final class TreeKillBenchmark {
     for (int r = 0; r < rounds; r++) {
       start(reaper, tree, n, List.of(orphans, Integer.toString(n), "600000"));
       long t0 = System.nanoTime();
-      List<ProcessTree.Member> alive = tree.alive();
+      List<Proc.Stat> alive = tree.alive();
       long t1 = System.nanoTime();
-      for (ProcessTree.Member m : alive) tree.signal(m, Signal.SIGKILL);
+      for (Proc.Stat m : alive) tree.signal(m, Signal.SIGKILL);
       long t2 = System.nanoTime();
       awaitEmpty(tree, waker);
       long t3 = System.nanoTime();
@@ -81,11 +81,7 @@ public final class TreeKillBenchmark {
   }
 
   private static void awaitEmpty(ProcessTree tree, Waker waker) throws InterruptedException {
-    while (true) {
-      long seen = waker.generation();
-      if (tree.members().isEmpty()) return;
-      waker.awaitAfter(seen, 5_000_000);
-    }
+    waker.awaitUntil(tree::members, List::isEmpty, Waker.FOREVER, 5_000_000);
   }
 
   private static double ms(long nanos) {

@@ -1,4 +1,4 @@
-package io.github.supervisor4j.posix.log;
+package io.github.supervisor4j.posix.launcher;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -13,7 +13,7 @@ import org.slf4j.spi.SLF4JServiceProvider;
 /**
  * The slf4j provider of the launcher jar: tini-style lines on standard error.
  *
- * <p>It is deliberately not listed in META-INF/services, so that an application that has
+ * <p>Public because slf4j instantiates it by name. It is deliberately not listed in META-INF/services, so that an application that has
  * supervisor-posix on its class path keeps its own slf4j binding. The launcher selects it
  * with the {@code slf4j.provider} system property (slf4j 2.0.9 and later) before the first
  * logger is made, which also spares the ServiceLoader scan at start-up.

@@ -1,4 +1,4 @@
-package io.github.supervisor4j.posix.log;
+package io.github.supervisor4j.posix.launcher;
 
 import org.slf4j.Marker;
 import org.slf4j.event.Level;

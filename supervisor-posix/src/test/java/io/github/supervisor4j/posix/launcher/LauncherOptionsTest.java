@@ -1,4 +1,4 @@
-package io.github.supervisor4j.posix;
+package io.github.supervisor4j.posix.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.ShutdownConfig;
 import io.github.supervisor4j.Signal;
-import io.github.supervisor4j.posix.LauncherOptions.Action;
-import io.github.supervisor4j.posix.LauncherOptions.UsageException;
+import io.github.supervisor4j.posix.launcher.LauncherOptions.Action;
+import io.github.supervisor4j.posix.launcher.LauncherOptions.UsageException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -151,6 +151,21 @@ class LauncherOptionsTest {
     LauncherOptions o = LauncherOptions.parse(new String[] {"-e", "0", "-e", "143", "-e", "255", "--", "true"}, Map.of());
     for (int code = 0; code <= 255; code++) {
       assertEquals(code == 143 || code == 255 || code == 0 ? 0 : code, o.remap(code), "code " + code);
+    }
+  }
+
+  @Test
+  void remapsOnlyTheCodesGivenWithDashE() throws UsageException {
+    // One JVM per code would take minutes: the launcher exits remap(status.shellCode()), so the
+    // full range is checked here, and a sample end to end in LauncherTest.
+    LauncherOptions none = LauncherOptions.parse(new String[] {"--", "true"}, Map.of());
+    LauncherOptions some = LauncherOptions.parse(new String[] {"-e", "3", "-e143", "--", "true"}, Map.of());
+    for (int code = 0; code <= 255; code++) {
+      assertEquals(code, none.remap(io.github.supervisor4j.ExitStatus.exited(code).shellCode()));
+      assertEquals(code == 3 || code == 143 ? 0 : code, some.remap(code));
+    }
+    for (int sig = 1; sig <= 31; sig++) {
+      assertEquals(128 + sig, none.remap(io.github.supervisor4j.ExitStatus.killed(sig, false).shellCode()));
     }
   }
 }

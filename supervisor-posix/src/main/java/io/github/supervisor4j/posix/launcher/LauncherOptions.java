@@ -1,4 +1,4 @@
-package io.github.supervisor4j.posix;
+package io.github.supervisor4j.posix.launcher;
 
 import io.github.supervisor4j.ForwarderConfig;
 import io.github.supervisor4j.ShutdownConfig;
@@ -7,10 +7,12 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The launcher's command line and environment, parsed the way tini 0.19 parses them: short
@@ -50,6 +52,8 @@ final class LauncherOptions {
   /** --grace, --kill-after, --on-child-exit, --pre-stop-delay; null while none was given. */
   private ShutdownConfig shutdown;
   private boolean pauseRequested;
+  /** -g was on the command line (not only in the environment). */
+  private boolean processGroupOption;
 
   private LauncherOptions() {}
 
@@ -123,10 +127,10 @@ final class LauncherOptions {
       case "--parent-death-signal":
       case "--remap-exit":
       case "--rewrite":
-      case ShutdownConfig.GRACE:
-      case ShutdownConfig.KILL_AFTER:
-      case ShutdownConfig.ON_CHILD_EXIT:
-      case ShutdownConfig.PRE_STOP_DELAY: {
+      case ShutdownOptions.GRACE:
+      case ShutdownOptions.KILL_AFTER:
+      case ShutdownOptions.ON_CHILD_EXIT:
+      case ShutdownOptions.PRE_STOP_DELAY: {
         String value = inline;
         int next = i + 1;
         if (value == null) {
@@ -196,12 +200,12 @@ final class LauncherOptions {
       case "--remap-exit":
         remappedExitCodes.set(parseExitCode(name, value));
         break;
-      case ShutdownConfig.GRACE:
-      case ShutdownConfig.KILL_AFTER:
-      case ShutdownConfig.ON_CHILD_EXIT:
-      case ShutdownConfig.PRE_STOP_DELAY:
+      case ShutdownOptions.GRACE:
+      case ShutdownOptions.KILL_AFTER:
+      case ShutdownOptions.ON_CHILD_EXIT:
+      case ShutdownOptions.PRE_STOP_DELAY:
         try {
-          shutdown = shutdownConfig().withOption(name, value);
+          shutdown = ShutdownOptions.apply(shutdownConfig(), name, value);
         } catch (IllegalArgumentException e) {
           throw new UsageException(e.getMessage()); // "--grace: not a duration: abc (use 500ms, 10s or 1m)"
         }
@@ -278,9 +282,6 @@ final class LauncherOptions {
     }
   }
 
-  /** -g was on the command line (not only in the environment). */
-  private boolean processGroupOption;
-
   private static Boolean flag(Map<String, String> env, String name) throws UsageException {
     String v = env.get(name);
     if (v == null) return null;
@@ -317,7 +318,7 @@ final class LauncherOptions {
 
   /** The signals the launcher catches and forwards: see {@link Launcher}'s class comment. */
   ForwarderConfig forwarderConfig() {
-    java.util.Set<Signal> caught = java.util.EnumSet.copyOf(ForwarderConfig.forwardable());
+    Set<Signal> caught = EnumSet.copyOf(ForwarderConfig.forwardable());
     caught.remove(Signal.SIGTTIN);
     caught.remove(Signal.SIGTTOU);
     caught.addAll(rewrites.keySet());

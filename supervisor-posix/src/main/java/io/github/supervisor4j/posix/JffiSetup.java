@@ -1,0 +1,112 @@
+package io.github.supervisor4j.posix;
+
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What must be decided before jffi, our native-call library, loads for the first time: how it
+ * reaches memory, and where it unpacks its native stub. {@link Os} calls {@link
+ * #beforeFirstLoad()} from its static initialiser, the first thing that touches jffi, in the
+ * launcher and in an application alike. A setting the user made always wins.
+ *
+ * <p>Memory access: jffi's default goes through {@code sun.misc.Unsafe}, whose memory methods
+ * JDK 24 and later call terminally deprecated and warn about on standard error at first use
+ * (JEP 471/498). jffi's own property {@code jffi.unsafe.disabled=true} makes it use its JNI
+ * implementation instead, with no warning; we make few memory accesses, so the cost does not
+ * show.
+ *
+ * <p>Unpacking: jffi copies its stub (libjffi-1.2.so) out of its jar into {@code
+ * java.io.tmpdir} and loads it from there. A container with a read-only root file system, or
+ * with /tmp mounted {@code noexec}, breaks that: the copy fails, or the dynamic loader refuses
+ * to map it ("failed to map segment from shared object"). So {@code java.io.tmpdir} is checked
+ * against /proc/self/mountinfo, and if it will not do, {@code jffi.extract.dir} is pointed at
+ * the first writable directory on a mount that is neither {@code ro} nor {@code noexec}.
+ * libs4jsig ({@link NativeSignals}) is unpacked into the same directory.
+ */
+final class JffiSetup {
+  static final String EXTRACT_DIR = "jffi.extract.dir";
+  static final String BOOT_PATH = "jffi.boot.library.path";
+  static final String UNSAFE_DISABLED = "jffi.unsafe.disabled";
+
+  private static volatile String decision = "jffi has not been loaded yet";
+
+  private JffiSetup() {}
+
+  /** Sets jffi's properties that the user has not set; see the class comment. */
+  static synchronized void beforeFirstLoad() {
+    if (System.getProperty(UNSAFE_DISABLED) == null) System.setProperty(UNSAFE_DISABLED, "true");
+    decision = chooseExtractDir();
+  }
+
+  /** Where jffi unpacks its stub and why, for the message when loading fails anyway. */
+  static String decision() {
+    return decision;
+  }
+
+  private static String chooseExtractDir() {
+    if (System.getProperty(EXTRACT_DIR) != null) return EXTRACT_DIR + " is set by the user";
+    if (System.getProperty(BOOT_PATH) != null) return BOOT_PATH + " is set by the user";
+    List<Proc.Mount> mounts = Proc.mounts();
+    File tmp = new File(System.getProperty("java.io.tmpdir", "/tmp"));
+    Optional<String> problem = problem(tmp, mounts);
+    if (problem.isEmpty()) return "java.io.tmpdir " + tmp + " is usable";
+    for (File candidate : candidates()) {
+      if (problem(candidate, mounts).isEmpty()) {
+        System.setProperty(EXTRACT_DIR, candidate.toString());
+        return "java.io.tmpdir " + tmp + " " + problem.get() + ", so jffi unpacks into " + candidate;
+      }
+    }
+    return "java.io.tmpdir " + tmp + " " + problem.get() + " and no other writable, exec-able directory was found";
+  }
+
+  /** Places tried after java.io.tmpdir, most likely first. */
+  private static List<File> candidates() {
+    List<File> out = new ArrayList<>();
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    if (runtime != null && !runtime.isEmpty()) out.add(new File(runtime));
+    out.add(new File("/dev/shm"));
+    out.add(new File("/run"));
+    out.add(new File("/var/tmp"));
+    String home = System.getProperty("user.home");
+    if (home != null && !home.isEmpty() && !home.equals("?")) out.add(new File(home));
+    out.add(new File(System.getProperty("user.dir", ".")));
+    return out;
+  }
+
+  /**
+   * Why {@code dir} cannot hold a library to load, or empty if it can. java.io rather than
+   * java.nio.file: this runs on every start, and NIO's file system classes cost start-up time.
+   */
+  static Optional<String> problem(File dir, List<Proc.Mount> mounts) {
+    File real;
+    try {
+      real = dir.getCanonicalFile();
+    } catch (IOException e) {
+      return Optional.of("cannot be resolved: " + e.getMessage());
+    }
+    if (!real.exists()) return Optional.of("does not exist");
+    if (!real.isDirectory()) return Optional.of("is not a directory");
+    Proc.Mount mount = mountOf(real.getPath(), mounts);
+    if (mount != null && mount.options().contains("ro")) return Optional.of("is on a read-only mount (" + mount.point() + ")");
+    if (mount != null && mount.options().contains("noexec")) return Optional.of("is on a noexec mount (" + mount.point() + ")");
+    // access(2) with W_OK, which also says EROFS for a read-only file system.
+    if (!real.canWrite()) return Optional.of("is not writable");
+    return Optional.empty();
+  }
+
+  /**
+   * The mount that holds the canonical {@code path}: the longest mount point above it, the last
+   * listed on a tie (a later mount covers an earlier one on the same point). Null if none.
+   */
+  static Proc.Mount mountOf(String path, List<Proc.Mount> mounts) {
+    Proc.Mount best = null;
+    for (Proc.Mount m : mounts) {
+      boolean above = m.point().equals("/") || path.equals(m.point()) || path.startsWith(m.point() + "/");
+      if (above && (best == null || m.point().length() >= best.point().length())) best = m;
+    }
+    return best;
+  }
+}
