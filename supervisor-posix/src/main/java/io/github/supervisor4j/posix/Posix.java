@@ -54,6 +54,11 @@ public final class Posix {
     try {
       Os.getpid();
     } catch (LinkageError e) {
+      // A thread jffi's loading needs could not start (a full pids limit): not about where it
+      // unpacks, so passed on as it is for the caller to say so (the launcher does).
+      for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+        if (t instanceof OutOfMemoryError) throw (OutOfMemoryError) t;
+      }
       throw new SupervisorException("cannot load jffi's native library (" + JffiSetup.decision() + "): " + firstLine(e)
           + ". Fix: give the JVM -D" + JffiSetup.EXTRACT_DIR + "=<a writable directory on a mount without noexec> "
           + "(e.g. JAVA_TOOL_OPTIONS=-D" + JffiSetup.EXTRACT_DIR + "=/var/tmp), or mount /tmp writable and exec-able");
