@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 
 /**
- * Example 4, supervisor-junit5 in a test suite: the README's "in your tests on Linux CI". The
+ * Example 5, supervisor-junit5 in a test suite: the README's "in your tests on Linux CI". The
  * class is checked for process leaks: each test must stop what it starts, and the orphans its
  * code leaves are reaped by the test JVM (a subreaper) and handed to the test in a {@link
  * ReapLog}. The last test runs as PID 1 of a fresh PID namespace, where the code under test

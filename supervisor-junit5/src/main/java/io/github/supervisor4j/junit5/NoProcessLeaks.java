@@ -56,19 +56,28 @@ import org.junit.jupiter.api.parallel.Resources;
 @ExtendWith(NoProcessLeaksExtension.class)
 @ResourceLock(value = Resources.GLOBAL, mode = ResourceAccessMode.READ_WRITE)
 public @interface NoProcessLeaks {
-  /** Fail the test, or only warn; {@link OnLeak#CONFIGURED}: as the configuration parameter says, else fail. */
+  /**
+   * Whether a leak fails the test or only warns.
+   *
+   * @return {@link OnLeak#FAIL}, {@link OnLeak#WARN}, or {@link OnLeak#CONFIGURED}: as the
+   *     configuration parameter says, else fail
+   */
   OnLeak onLeak() default OnLeak.CONFIGURED;
 
   /**
-   * How long a leaked process gets between SIGTERM and SIGKILL, as {@code 500ms}, {@code 2s} or
-   * {@code 1m}; empty: the configuration parameter, else {@code 2s}.
+   * How long a leaked process gets between SIGTERM and SIGKILL.
+   *
+   * @return a duration as {@code 500ms}, {@code 2s} or {@code 1m}; empty: the configuration
+   *     parameter, else {@code 2s}
    */
   String grace() default "";
 
   /**
-   * Names of processes that may outlive a test (an agent the test starts on purpose, say):
-   * matched against the kernel's name ({@code comm}) and the base name of the first argument.
-   * Such a process and its descendants are neither blamed nor stopped.
+   * Processes that may outlive a test (an agent the test starts on purpose, say). Such a
+   * process and its descendants are neither blamed nor stopped.
+   *
+   * @return names, matched against the kernel's name ({@code comm}) and the base name of the
+   *     first argument; added to those of the configuration parameter
    */
   String[] allowed() default {};
 

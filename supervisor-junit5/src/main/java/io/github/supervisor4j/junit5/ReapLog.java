@@ -4,7 +4,6 @@ import io.github.supervisor4j.ExitStatus;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 
@@ -34,19 +33,13 @@ public final class ReapLog {
    * @param lived from its start to its reaping, to 10 ms
    */
   public record Entry(int pid, String command, ExitStatus status, Duration lived) {
-    public Entry {
-      Objects.requireNonNull(command, "command == null");
-      Objects.requireNonNull(status, "status == null");
-      Objects.requireNonNull(lived, "lived == null");
-    }
-
     @Override
     public String toString() {
       return pid + " (" + command + ") " + status + " after " + Durations.format(lived);
     }
   }
 
-  /** The processes reaped so far, oldest first: a copy. */
+  /** {@return the processes reaped so far, oldest first: a copy} */
   public synchronized List<Entry> entries() {
     return List.copyOf(entries);
   }
@@ -55,6 +48,8 @@ public final class ReapLog {
    * Waits until a process matching {@code which} has been reaped, or {@code timeout} has passed:
    * the reaping is asynchronous, on the reaper's thread.
    *
+   * @param which the process to wait for
+   * @param timeout how long at most
    * @return the first such process, or empty if none came in time
    * @throws InterruptedException if interrupted while waiting
    */

@@ -36,6 +36,8 @@ public final class Posix {
    * A new, unstarted reaper, as {@code Supervisors.reaper} gives, without the ServiceLoader
    * look-up.
    *
+   * @param config the policy and settings
+   * @return the reaper; call {@link Reaper#start()}
    * @throws io.github.supervisor4j.UnavailableException if the config's policy cannot run safely here
    */
   public static Reaper reaper(ReaperConfig config) {
@@ -51,6 +53,9 @@ public final class Posix {
    * Costs one /proc read per adopted process. Only {@link io.github.supervisor4j.ReapPolicy#COOPERATIVE}
    * can tell before it reaps; under EXCLUSIVE {@code beforeReap} is never called.
    *
+   * @param config the policy and settings
+   * @param beforeReap told of each adopted process about to be reaped
+   * @return the reaper; call {@link Reaper#start()}
    * @throws io.github.supervisor4j.UnavailableException if the config's policy cannot run safely here
    */
   public static Reaper reaper(ReaperConfig config, Consumer<ProcessSnapshot> beforeReap) {
@@ -62,8 +67,10 @@ public final class Posix {
    * of a PID namespace every other process in it, else its descendants (adopted orphans,
    * double-forked daemons and {@code setsid} escapees included when this process is a child
    * subreaper; never a process outside its subtree). Empty when /proc belongs to another PID
-   * namespace (one warning says so). Reads /proc: a few microseconds per process listed, and
+   * namespace (one warning says so). Reads /proc: three small files per process listed, and
    * nothing for processes outside the subtree.
+   *
+   * @return the processes, a new list
    */
   public static List<ProcessSnapshot> descendants() {
     return snapshots(ProcessTree.ofThisProcess().members());
@@ -71,7 +78,10 @@ public final class Posix {
 
   /**
    * The command line of {@code process} now, if it is still that process (same pid and start
-   * time) and has one: empty for a zombie, a kernel thread, or a process that has gone.
+   * time) and has one.
+   *
+   * @param process a snapshot from {@link #descendants()} or a reaper's {@code beforeReap}
+   * @return its arguments; empty for a zombie, a kernel thread, or a process that has gone
    */
   public static Optional<List<String>> commandLine(ProcessSnapshot process) {
     List<String> args = Proc.commandLine(process.pid());
@@ -92,6 +102,9 @@ public final class Posix {
    * outside the subtree is never hit. Waits wake on each process {@code reaper} reaps, and
    * re-list every 50 ms for processes reaped by others (the JDK, their own parents).
    *
+   * @param selection picks, from each listing, the processes to stop
+   * @param killAfter how long SIGTERM gets before SIGKILL
+   * @param reaper the reaper whose reaping wakes the waits
    * @return how many processes got SIGTERM
    * @throws InterruptedException if interrupted while waiting; what was sent stays sent
    */
@@ -124,7 +137,12 @@ public final class Posix {
     return out;
   }
 
-  /** A new, unstarted signal forwarder, as {@code Supervisors.signalForwarder} gives. */
+  /**
+   * A new, unstarted signal forwarder, as {@code Supervisors.signalForwarder} gives.
+   *
+   * @param config the signals and their rewrites
+   * @return the forwarder; call {@link SignalForwarder#start()}
+   */
   public static SignalForwarder signalForwarder(ForwarderConfig config) {
     return new PosixSignalForwarder(config);
   }
@@ -139,18 +157,23 @@ public final class Posix {
     try {
       Os.getpid();
     } catch (LinkageError e) {
+      // A thread jffi's loading needs could not start (a full pids limit): not about where it
+      // unpacks, so passed on as it is for the caller to say so (the launcher does).
+      for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+        if (t instanceof OutOfMemoryError) throw (OutOfMemoryError) t;
+      }
       throw new SupervisorException("cannot load jffi's native library (" + JffiSetup.decision() + "): " + firstLine(e)
           + ". Fix: give the JVM -D" + JffiSetup.EXTRACT_DIR + "=<a writable directory on a mount without noexec> "
           + "(e.g. JAVA_TOOL_OPTIONS=-D" + JffiSetup.EXTRACT_DIR + "=/var/tmp), or mount /tmp writable and exec-able");
     }
   }
 
-  /** Where jffi unpacks its native stub and why: for a diagnostic line. */
+  /** {@return where jffi unpacks its native stub and why: for a diagnostic line} */
   public static String nativeCodeLocation() {
     return JffiSetup.decision();
   }
 
-  /** This process's pid, from getpid(2). */
+  /** {@return this process's pid, from getpid(2)} */
   public static int pid() {
     return Os.getpid();
   }
@@ -159,13 +182,18 @@ public final class Posix {
    * tini's {@code -p}: this process gets {@code signal} when its parent dies
    * (PR_SET_PDEATHSIG).
    *
+   * @param signal the signal to get
    * @throws io.github.supervisor4j.SystemCallException if the kernel refuses
    */
   public static void setParentDeathSignal(Signal signal) {
     Os.setParentDeathSignal(signal);
   }
 
-  /** Ignores {@code signal} from now on (SIG_IGN); a child started afterwards gets it back at SIG_DFL. */
+  /**
+   * Ignores {@code signal} from now on (SIG_IGN); a child started afterwards gets it back at SIG_DFL.
+   *
+   * @param signal the signal to ignore
+   */
   public static void ignore(Signal signal) {
     SignalHandlers.ignore(signal);
   }
@@ -174,6 +202,8 @@ public final class Posix {
    * Catches {@code signals} from now on, until the latch is closed: Kubernetes' pause, which
    * waits for SIGINT or SIGTERM, installs this before it says it is ready.
    *
+   * @param signals the signals to catch
+   * @return the latch, to await the first of them and to close
    * @throws SupervisorException if the JVM cannot catch them (under {@code -Xrs})
    */
   public static SignalLatch catchSignals(Set<Signal> signals) {
@@ -196,6 +226,7 @@ public final class Posix {
     /**
      * Blocks until one of the signals has arrived (at once if one already has) and returns the first.
      *
+     * @return the first signal that arrived
      * @throws InterruptedException if interrupted while waiting
      */
     public Signal await() throws InterruptedException {

@@ -43,55 +43,61 @@ public final class ProcessSnapshot {
     return new Proc.Stat(pid, parentPid, state, startTicks, name);
   }
 
+  /** {@return its pid} */
   public int pid() {
     return pid;
   }
 
-  /** The pid of its parent when the snapshot was taken (the nearest subreaper once the real parent died). */
+  /** {@return the pid of its parent when the snapshot was taken (the nearest subreaper once the real parent died)} */
   public int parentPid() {
     return parentPid;
   }
 
   /**
-   * The kernel's one-letter state: {@code R} running, {@code S} sleeping, {@code D} in
+   * {@return the kernel's one-letter state: {@code R} running, {@code S} sleeping, {@code D} in
    * uninterruptible sleep, {@code T} stopped, {@code t} stopped by a tracer, {@code Z} zombie,
-   * ...
+   * ...}
    */
   public char state() {
     return state;
   }
 
-  /** True if it had exited and was waiting to be reaped. */
+  /** {@return true if it had exited and was waiting to be reaped} */
   public boolean isZombie() {
     return state == 'Z' || state == 'X';
   }
 
-  /** True if it was stopped (SIGSTOP, SIGTSTP, a tracer). */
+  /** {@return true if it was stopped (SIGSTOP, SIGTSTP, a tracer)} */
   public boolean isStopped() {
     return state == 'T' || state == 't';
   }
 
-  /** Its name as the kernel keeps it ({@code comm}: the executable's base name, at most 15 bytes); kept by a zombie. */
+  /** {@return its name as the kernel keeps it ({@code comm}: the executable's base name, at most 15 bytes); kept by a zombie} */
   public String name() {
     return name;
   }
 
-  /** When it started, in clock ticks (1/100 s) since boot: with the pid, its identity. */
+  /** {@return when it started, in clock ticks (1/100 s) since boot: with the pid, its identity} */
   public long startTicks() {
     return startTicks;
   }
 
-  /** How long it had lived when the snapshot was taken, to 10 ms. */
+  /** {@return how long it had lived when the snapshot was taken, to 10 ms} */
   public Duration age() {
     return age;
   }
 
-  /** True if {@code other} names the same process: same pid, same start time. */
+  /**
+   * Whether {@code other} names the same process.
+   *
+   * @param other another snapshot, or null
+   * @return true if it has the same pid and the same start time
+   */
   public boolean isSameProcessAs(ProcessSnapshot other) {
     return other != null && other.pid == pid && other.startTicks == startTicks;
   }
 
-  /** A human-readable state: running, sleeping, stopped, zombie, ... */
+  /** {@return a human-readable state: running, sleeping, stopped, zombie, ...} */
   public String describeState() {
     switch (state) {
       case 'R': return "running";
@@ -116,7 +122,7 @@ public final class ProcessSnapshot {
     return Objects.hash(pid, startTicks);
   }
 
-  /** {@code 41 (sleep)}. */
+  /** {@return {@code 41 (sleep)}: its pid and name} */
   @Override
   public String toString() {
     return pid + " (" + name + ")";
