@@ -105,7 +105,15 @@ public final class NoProcessLeaksExtension
   private static void close(ExtensionContext context) throws InterruptedException {
     TestWindow window = store(context).remove(key(context), TestWindow.class);
     if (window == null) return;
-    Optional<String> report = window.close();
+    // A test that timed out (JUnit interrupts it) may leave the flag set: the check and the
+    // clean-up must still run, so the flag is put back only afterwards.
+    boolean interrupted = Thread.interrupted();
+    Optional<String> report;
+    try {
+      report = window.close();
+    } finally {
+      if (interrupted) Thread.currentThread().interrupt();
+    }
     if (report.isEmpty()) return;
     if (window.fails()) throw new AssertionFailedError(report.get());
     System.err.println("[supervisor4j] WARNING: " + report.get());

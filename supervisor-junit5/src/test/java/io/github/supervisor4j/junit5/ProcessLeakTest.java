@@ -176,6 +176,18 @@ class ProcessLeakTest {
   }
 
   @Test
+  void aTestThatTimesOutAndLeavesItsThreadInterruptedIsStillCheckedAndCleanedUp() throws Exception {
+    EngineExecutionResults r = run(LeakFixtures.TimesOut.class);
+    r.testEvents().assertStatistics(s -> s.failed(1));
+    for (org.junit.platform.testkit.engine.Execution e : r.testEvents().executions().failed().list()) {
+      Throwable t = e.getTerminationInfo().getExecutionResult().getThrowable().orElseThrow();
+      String all = t + " " + java.util.Arrays.toString(t.getSuppressed());
+      assertTrue(all.contains("started by this test was still there"), all);
+    }
+    assertNothingLeft("sleep", "3014");
+  }
+
+  @Test
   void handsTheTestWhatTheReaperReapedDuringIt() throws Exception {
     EngineExecutionResults r = run(LeakFixtures.ReapsOrphans.class);
     r.testEvents().assertStatistics(s -> s.succeeded(1).failed(0));
