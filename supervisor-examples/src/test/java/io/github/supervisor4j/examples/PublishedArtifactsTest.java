@@ -114,7 +114,7 @@ class PublishedArtifactsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"supervisor-api", "supervisor-posix"})
+  @ValueSource(strings = {"supervisor-api", "supervisor-posix", "supervisor-junit5"})
   void everyDeployedJarCarriesLicenseAndNoticeAndHasSourcesAndJavadocJars(String module) throws Exception {
     byte[] license = Files.readAllBytes(Built.root().resolve("LICENSE"));
     byte[] notice = Files.readAllBytes(Built.root().resolve("NOTICE"));
@@ -188,7 +188,7 @@ class PublishedArtifactsTest {
       if (properties != null && "true".equals(text(properties, "maven.deploy.skip"))) continue;
       deployed.add(text(pom, "artifactId"));
     }
-    assertEquals(Set.of("supervisor-api", "supervisor-posix"), deployed);
+    assertEquals(Set.of("supervisor-api", "supervisor-posix", "supervisor-junit5"), deployed);
 
     Set<String> managed = new TreeSet<>();
     for (Element d : children(child(child(b, "dependencyManagement"), "dependencies"), "dependency")) {

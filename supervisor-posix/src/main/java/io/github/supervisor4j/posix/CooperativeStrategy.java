@@ -231,6 +231,7 @@ final class CooperativeStrategy implements ReapStrategy {
     if (admitted.isEmpty()) return 0;
     int reapFd = admitted.getAsInt();
     try {
+      report.reaping(pid);
       if (!Os.waitid(Os.P_PIDFD, reapFd, info, Os.WEXITED | Os.WNOHANG)) return 0;
       open = report.reaped(pid, info.exitStatus());
       return 1;

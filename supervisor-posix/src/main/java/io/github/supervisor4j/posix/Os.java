@@ -51,7 +51,7 @@ final class Os {
   private static final int SYS_PIDFD_SEND_SIGNAL = 424;
 
   /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
-  static final Charset JNU = jnuCharset();
+  static final Charset JNU = Platform.JNU;
 
   static {
     JffiSetup.beforeFirstLoad();
@@ -68,15 +68,6 @@ final class Os {
   static final Runtime RUNTIME = Runtime.getSystemRuntime();
 
   private Os() {}
-
-  private static Charset jnuCharset() {
-    String name = System.getProperty("sun.jnu.encoding");
-    try {
-      return name != null ? Charset.forName(name) : Charset.defaultCharset();
-    } catch (RuntimeException e) {
-      return Charset.defaultCharset();
-    }
-  }
 
   /** The errno the last call on this thread left. */
   static int errno() {

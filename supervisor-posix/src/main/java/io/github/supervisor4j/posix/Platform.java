@@ -1,10 +1,11 @@
 package io.github.supervisor4j.posix;
 
+import java.nio.charset.Charset;
 import java.util.Locale;
 
 /**
  * The operating system and architecture this JVM runs on, as the JDK reports them: the one place
- * that reads {@code os.name} and {@code os.arch}.
+ * that reads {@code os.name} and {@code os.arch}, and {@code sun.jnu.encoding}.
  */
 enum Platform {
   LINUX_X86_64("linux-x86_64", 186, 61),
@@ -14,6 +15,9 @@ enum Platform {
 
   /** This JVM's platform. */
   static final Platform CURRENT = detect(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+
+  /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
+  static final Charset JNU = jnuCharset();
 
   private final String directory;
   private final int gettid;
@@ -58,5 +62,14 @@ enum Platform {
    */
   int wait4Syscall() {
     return wait4;
+  }
+
+  private static Charset jnuCharset() {
+    String name = System.getProperty("sun.jnu.encoding");
+    try {
+      return name != null ? Charset.forName(name) : Charset.defaultCharset();
+    } catch (RuntimeException e) {
+      return Charset.defaultCharset();
+    }
   }
 }

@@ -5,17 +5,27 @@ import io.github.supervisor4j.Reaper;
 import io.github.supervisor4j.ReaperConfig;
 import io.github.supervisor4j.Signal;
 import io.github.supervisor4j.SignalForwarder;
+import io.github.supervisor4j.Subscription;
 import io.github.supervisor4j.SupervisorException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The entry points of supervisor-posix beyond the portable API ({@link
  * io.github.supervisor4j.Supervisors}), for programs built directly on this module: the
  * launcher uses these, {@link ShutdownCoordinator} and the API's types, and nothing else of the
- * module. They are Linux-only and may change between minor versions; an application should use
- * {@code Supervisors}.
+ * module; supervisor-junit5 uses these, {@link ProcessSnapshot} and the API's types. They are
+ * Linux-only and may change between minor versions; an application should use {@code
+ * Supervisors}.
  *
  * <p>Thread-safe: every method is.
  */
@@ -32,6 +42,99 @@ public final class Posix {
    */
   public static Reaper reaper(ReaperConfig config) {
     return new PosixReaper(config);
+  }
+
+  /**
+   * As {@link #reaper(ReaperConfig)}, and {@code beforeReap} is told of each adopted process
+   * (an orphan, not a child from {@code Reaper.spawn}) right before it is reaped, as /proc shows
+   * it then: a zombie, with its name, parent and start time but no command line. It runs on
+   * the reaper thread, before that process's {@link io.github.supervisor4j.ReapedProcess} event,
+   * so it must be quick; an exception from it is logged and counted as a listener failure.
+   * Costs one /proc read per adopted process. Only {@link io.github.supervisor4j.ReapPolicy#COOPERATIVE}
+   * can tell before it reaps; under EXCLUSIVE {@code beforeReap} is never called.
+   *
+   * @param config the policy and settings
+   * @param beforeReap told of each adopted process about to be reaped
+   * @return the reaper; call {@link Reaper#start()}
+   * @throws io.github.supervisor4j.UnavailableException if the config's policy cannot run safely here
+   */
+  public static Reaper reaper(ReaperConfig config, Consumer<ProcessSnapshot> beforeReap) {
+    return new PosixReaper(config, Objects.requireNonNull(beforeReap, "beforeReap == null"));
+  }
+
+  /**
+   * Every process this process is responsible for, zombies included, itself excluded: as PID 1
+   * of a PID namespace every other process in it, else its descendants (adopted orphans,
+   * double-forked daemons and {@code setsid} escapees included when this process is a child
+   * subreaper; never a process outside its subtree). Empty when /proc belongs to another PID
+   * namespace (one warning says so). Reads /proc: three small files per process listed, and
+   * nothing for processes outside the subtree.
+   *
+   * @return the processes, a new list
+   */
+  public static List<ProcessSnapshot> descendants() {
+    return snapshots(ProcessTree.ofThisProcess().members());
+  }
+
+  /**
+   * The command line of {@code process} now, if it is still that process (same pid and start
+   * time) and has one.
+   *
+   * @param process a snapshot from {@link #descendants()} or a reaper's {@code beforeReap}
+   * @return its arguments; empty for a zombie, a kernel thread, or a process that has gone
+   */
+  public static Optional<List<String>> commandLine(ProcessSnapshot process) {
+    List<String> args = Proc.commandLine(process.pid());
+    // Read after the arguments: if the pid still has the same start time, they were that process's.
+    Optional<Proc.Stat> now = Proc.stat(process.pid());
+    if (args.isEmpty() || now.isEmpty() || now.get().startTime() != process.startTicks()) return Optional.empty();
+    return Optional.of(List.copyOf(args));
+  }
+
+  /**
+   * Stops the descendants that {@code selection} picks, as a shutdown's escalation does: SIGTERM
+   * to each one alive (and SIGCONT to a stopped one, so that it can act on it), SIGKILL to those
+   * still alive {@code killAfter} later, then a wait until all of them are reaped (bounded: 5 s
+   * past the SIGKILL, then a warning names what is left). {@code selection} is applied to each
+   * fresh listing of {@link #descendants()} (so a process forked meanwhile is judged too) and
+   * may only drop entries. Each signal goes through a pidfd after a start-time check and a
+   * check that the target still descends from this process, so a recycled pid or a process
+   * outside the subtree is never hit. Waits wake on each process {@code reaper} reaps, and
+   * re-list every 50 ms for processes reaped by others (the JDK, their own parents).
+   *
+   * @param selection picks, from each listing, the processes to stop
+   * @param killAfter how long SIGTERM gets before SIGKILL
+   * @param reaper the reaper whose reaping wakes the waits
+   * @return how many processes got SIGTERM
+   * @throws InterruptedException if interrupted while waiting; what was sent stays sent
+   */
+  public static int stop(UnaryOperator<List<ProcessSnapshot>> selection, Duration killAfter, Reaper reaper)
+      throws InterruptedException {
+    Objects.requireNonNull(selection, "selection == null");
+    if (killAfter.isNegative()) throw new IllegalArgumentException("killAfter < 0: " + killAfter);
+    ProcessTree tree = ProcessTree.ofThisProcess().selecting(members -> {
+      List<ProcessSnapshot> picked = selection.apply(snapshots(members));
+      Set<ProcessSnapshot> keep = new HashSet<>(picked);
+      List<Proc.Stat> out = new ArrayList<>();
+      for (Proc.Stat m : members) {
+        if (keep.contains(ProcessSnapshot.of(m, 0))) out.add(m);
+      }
+      return out;
+    });
+    Waker waker = new Waker();
+    Subscription reaped = reaper.subscribe(p -> waker.wake());
+    try {
+      return new Escalation(tree, killAfter, waker).run();
+    } finally {
+      reaped.close();
+    }
+  }
+
+  private static List<ProcessSnapshot> snapshots(List<Proc.Stat> members) {
+    long uptime = Proc.uptimeTicks();
+    List<ProcessSnapshot> out = new ArrayList<>(members.size());
+    for (Proc.Stat m : members) out.add(ProcessSnapshot.of(m, uptime));
+    return out;
   }
 
   /**

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +60,9 @@ final class PosixReaper implements Reaper {
   private enum State { NEW, RUNNING, CLOSED }
 
   private static final int[] NONE = new int[0];
-  private final ReapStrategy.Report report = this::reaped;
+  private final ReapStrategy.Report report;
+  /** Told of each adopted process right before it is reaped; null: nobody asked (no /proc read). */
+  private final Consumer<ProcessSnapshot> beforeReap;
 
   /**
    * A new, unstarted reaper with the strategy of {@code config}'s policy.
@@ -67,8 +70,40 @@ final class PosixReaper implements Reaper {
    * @throws io.github.supervisor4j.UnavailableException if the policy cannot run safely here
    */
   PosixReaper(ReaperConfig config) {
+    this(config, null);
+  }
+
+  /**
+   * As {@link #PosixReaper(ReaperConfig)}; {@code beforeReap}, if not null, is told on the
+   * reaper thread of each adopted process the strategy is about to reap, as /proc shows it
+   * then (one /proc read per such process; only COOPERATIVE can say so before reaping).
+   */
+  PosixReaper(ReaperConfig config, Consumer<ProcessSnapshot> beforeReap) {
     this.config = config;
     this.strategy = strategyFor(config.policy());
+    this.beforeReap = beforeReap;
+    this.report = beforeReap == null ? this::reaped : new ReapStrategy.Report() {
+      @Override
+      public boolean reaped(int pid, ExitStatus status) {
+        return PosixReaper.this.reaped(pid, status);
+      }
+
+      @Override
+      public void reaping(int pid) {
+        tellBeforeReap(pid);
+      }
+    };
+  }
+
+  private void tellBeforeReap(int pid) {
+    Proc.Stat stat = Proc.stat(pid).orElse(null);
+    if (stat == null) return;
+    try {
+      beforeReap.accept(ProcessSnapshot.of(stat, Proc.uptimeTicks()));
+    } catch (RuntimeException e) {
+      listenerFailures.incrementAndGet();
+      log.error("before-reap listener failed for process {}", stat, e);
+    }
   }
 
   private static ReapStrategy strategyFor(ReapPolicy policy) {

@@ -98,6 +98,49 @@ final class Proc {
   }
 
   /**
+   * Clock ticks per second of {@code /proc/<pid>/stat}'s times: USER_HZ, which the kernel
+   * fixes at 100 for user space on every architecture we run on (x86_64, aarch64), whatever
+   * CONFIG_HZ is.
+   */
+  static final long TICKS_PER_SECOND = 100;
+
+  /** Time since boot, in clock ticks, from /proc/uptime; -1 if unreadable. */
+  static long uptimeTicks() {
+    try {
+      String s = Files.readString(PROC.resolve("uptime"), StandardCharsets.US_ASCII);
+      int space = s.indexOf(' ');
+      // "12345.67 23456.78": seconds with two decimals, i.e. exactly in ticks of 10 ms.
+      return Math.round(Double.parseDouble(space < 0 ? s.trim() : s.substring(0, space)) * TICKS_PER_SECOND);
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * The arguments of process {@code pid} from /proc/&lt;pid&gt;/cmdline, decoded as the JDK
+   * decodes command lines; empty for a zombie, a kernel thread or a process that is gone.
+   */
+  static List<String> commandLine(int pid) {
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(PROC.resolve(Integer.toString(pid)).resolve("cmdline"));
+    } catch (IOException e) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    int from = 0;
+    for (int i = 0; i < raw.length; i++) {
+      if (raw[i] == 0) {
+        out.add(new String(raw, from, i - from, Platform.JNU));
+        from = i + 1;
+      }
+    }
+    // A process may overwrite its own argument area (setproctitle): the last one may lack its NUL.
+    if (from < raw.length) out.add(new String(raw, from, raw.length - from, Platform.JNU));
+    return out;
+  }
+
+  /**
    * The descriptors open in this process now (/proc/self/fd).
    *
    * @throws UncheckedIOException if the directory cannot be listed

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -56,10 +57,27 @@ final class ProcessTree {
 
   private final int self;
   private final Scope scope;
+  /** Which of the members this tree is about: all of them, or a part chosen by the caller. */
+  private final UnaryOperator<List<Proc.Stat>> selection;
 
   ProcessTree(int self, Scope scope) {
+    this(self, scope, UnaryOperator.identity());
+  }
+
+  private ProcessTree(int self, Scope scope, UnaryOperator<List<Proc.Stat>> selection) {
     this.self = self;
     this.scope = scope;
+    this.selection = selection;
+  }
+
+  /**
+   * The part of this tree that {@code selection} picks from each fresh listing of its members
+   * (it may only drop members, never add any): an escalation on it signals and awaits only
+   * those. Each signal still checks that its target is ours ({@link #signal}), so a selection
+   * can never reach a process outside the tree.
+   */
+  ProcessTree selecting(UnaryOperator<List<Proc.Stat>> selection) {
+    return new ProcessTree(self, scope, members -> selection.apply(this.selection.apply(members)));
   }
 
   /**
@@ -91,8 +109,8 @@ final class ProcessTree {
   /** Every process that is ours, zombies included, ourselves excluded. */
   List<Proc.Stat> members() {
     switch (scope) {
-      case NAMESPACE: return namespace();
-      case SUBTREE: return subtree();
+      case NAMESPACE: return new ArrayList<>(selection.apply(namespace()));
+      case SUBTREE: return new ArrayList<>(selection.apply(subtree()));
       default: return new ArrayList<>();
     }
   }

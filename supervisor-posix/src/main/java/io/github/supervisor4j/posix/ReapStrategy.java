@@ -47,5 +47,12 @@ interface ReapStrategy {
      * @return false if the reaper has been closed: reap nothing more
      */
     boolean reaped(int pid, ExitStatus status);
+
+    /**
+     * {@code pid}, an adopted zombie that the strategy has pinned, is about to be reaped: /proc
+     * still shows it (its name and start time; a zombie has no command line left). Called only
+     * by strategies that can say so before reaping (COOPERATIVE), on the reaper thread.
+     */
+    default void reaping(int pid) {}
   }
 }

@@ -3,8 +3,10 @@
  * ({@link io.github.supervisor4j.posix.PosixSupervisorProvider}). Applications use {@code
  * io.github.supervisor4j.Supervisors}; the only other public types are {@link
  * io.github.supervisor4j.posix.Posix} and {@link io.github.supervisor4j.posix.ShutdownCoordinator}
- * (the launcher's entry points), {@link io.github.supervisor4j.posix.InitAgent} (the
- * {@code -javaagent}) and {@link io.github.supervisor4j.posix.LibC} (public for jnr-ffi only).
+ * (the entry points of the launcher and of supervisor-junit5), {@link
+ * io.github.supervisor4j.posix.ProcessSnapshot} (one process as /proc showed it, which those
+ * entry points hand out), {@link io.github.supervisor4j.posix.InitAgent} (the {@code
+ * -javaagent}) and {@link io.github.supervisor4j.posix.LibC} (public for jnr-ffi only).
  *
  * <p>The rooms, by what they do:
  *
@@ -22,7 +24,8 @@
  *       Forwarding} sends and reports one signal. {@code PosixInit} is the in-app init.
  *   <li><b>Spawning</b>: {@code Spawner} (posix_spawnp, clean signals and descriptors, the
  *       terminal hand-over) and {@code PosixSupervisedProcess}.
- *   <li><b>Shutting a tree down</b>: {@code ProcessTree} (who is ours, pidfd-safe signalling),
+ *   <li><b>Shutting a tree down</b>: {@code ProcessTree} (who is ours, pidfd-safe signalling; a
+ *       selection of it for {@code Posix.stop}),
  *       {@code Escalation} (SIGTERM, SIGKILL, reap), {@code ShutdownCoordinator} (the
  *       launcher's sequence around a main child), {@code PosixTreeShutdown} (in-app), {@code
  *       Waker} (their one wait loop).
