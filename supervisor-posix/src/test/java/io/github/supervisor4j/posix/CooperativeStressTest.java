@@ -3,13 +3,13 @@ package io.github.supervisor4j.posix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.PidNamespace;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -65,23 +65,19 @@ class CooperativeStressTest {
     List<String> args = new ArrayList<>(List.of("--policy", policy, "--exit-code", Fixtures.path("exit_code"),
         "--orphans-bin", Fixtures.path("orphans"), "--children", Integer.toString(children), "--threads", "8",
         "--orphans", Integer.toString(orphans)));
-    List<String> cmd;
+    if (!as.equals("pid1")) args.add("--subreaper");
+    List<String> cmd = Forks.java(StressFixture.class).options(jvm).args(args).toList();
     if (as.equals("pid1")) {
       PidNamespace.require();
-      cmd = PidNamespace.wrap(TestJvm.command(StressFixture.class, jvm, args));
-    } else {
-      args.add("--subreaper");
-      cmd = TestJvm.command(StressFixture.class, jvm, args);
+      cmd = PidNamespace.wrap(cmd);
     }
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    List<String> lines = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-      String line;
-      while ((line = in.readLine()) != null) lines.add(line);
+    List<String> lines;
+    try (ForkedProcess p = ForkedProcess.of(cmd).mergedOutput().timeout(Duration.ofSeconds(170)).start()) {
+      int code = p.awaitEnd();
+      lines = p.stdout();
+      assertEquals(0, code, p::describe);
     }
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     String out = String.join("\n", lines);
-    assertEquals(0, p.exitValue(), out);
     String result = lines.stream().filter(l -> l.startsWith("result ")).findFirst()
         .orElseThrow(() -> new AssertionError("no result line:\n" + out));
     System.out.println(as + " " + policy + " " + jvm + ": " + result);

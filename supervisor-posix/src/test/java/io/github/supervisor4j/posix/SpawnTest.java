@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.ChildSpec;
 import io.github.supervisor4j.SpawnException;
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,8 +58,8 @@ class SpawnTest {
   @Timeout(60)
   void childHasEmptySignalMaskAndNoIgnoredSignalEvenWhenTheJvmStartedWithSignalsIgnored() throws Exception {
     List<String> cmd = new ArrayList<>(List.of("sh", "-c", "trap '' HUP INT; exec \"$@\"", "sh"));
-    cmd.addAll(TestJvm.command(InitFixture.class, "--print-self", "--", Fixtures.path("list_fds")));
-    try (Running init = Running.start(cmd)) {
+    cmd.addAll(Forks.java(InitFixture.class).args("--print-self", "--", Fixtures.path("list_fds")).toList());
+    try (ForkedProcess init = ForkedProcess.start(cmd)) {
       assertEquals(0, init.waitFor(TIMEOUT), init::describe);
       List<String> out = init.stdout();
       // The precondition that makes the test meaningful: the JVM itself has SIGHUP and SIGINT
@@ -79,7 +80,7 @@ class SpawnTest {
   @Timeout(60)
   void childOfAJvmStartedWithOnly012SeesExactly012() throws Exception {
     // ProcessBuilder leaves only 0, 1 and 2 open in the JVM it starts; the JVM then opens its own.
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, "--print-self", "--", Fixtures.path("list_fds")))) {
+    try (ForkedProcess init = Forks.start(InitFixture.class, "--print-self", "--", Fixtures.path("list_fds"))) {
       assertEquals(0, init.waitFor(TIMEOUT), init::describe);
       Set<Integer> self = fds(init.stdout(), "self fds");
       assertTrue(self.size() > 10, "the JVM has its own descriptors open: " + self);
@@ -92,10 +93,8 @@ class SpawnTest {
   void passesListenFdsRangeAndNamedFdsAndClosesTheRest() throws Exception {
     List<String> cmd = new ArrayList<>(List.of("sh", "-c",
         "exec 3</dev/null 4</dev/null 5</dev/null 9</dev/null; exec \"$@\"", "sh"));
-    cmd.addAll(TestJvm.command(InitFixture.class, "--print-self", "--pass-fd", "9", "--", Fixtures.path("list_fds")));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("LISTEN_FDS", "2");
-    try (Running init = Running.start(pb)) {
+    cmd.addAll(Forks.java(InitFixture.class).args("--print-self", "--pass-fd", "9", "--", Fixtures.path("list_fds")).toList());
+    try (ForkedProcess init = ForkedProcess.of(cmd).env("LISTEN_FDS", "2").start()) {
       assertEquals(0, init.waitFor(TIMEOUT), init::describe);
       Set<Integer> self = fds(init.stdout(), "self fds");
       assertTrue(self.containsAll(Set.of(3, 4, 5, 9)), "inherited 3, 4, 5 and 9: " + self);
@@ -125,7 +124,7 @@ class SpawnTest {
   @Timeout(60)
   void initExitsWithTheShellExitCodeAndOneLineNoStackTrace(String command, int code) throws Exception {
     String cmd = resolve(command);
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, "--subreaper", "--", cmd))) {
+    try (ForkedProcess init = Forks.start(InitFixture.class, "--subreaper", "--", cmd)) {
       assertEquals(code, init.waitFor(TIMEOUT), init::describe);
       List<String> err = init.stderr();
       assertEquals(1, err.size(), init::describe);
