@@ -44,9 +44,9 @@ class SpawnTest {
   static void createFilesThatCannotRun() throws IOException {
     Path notExecutable = Files.writeString(dir.resolve("not-executable"), "#!/bin/sh\necho hi\n");
     Files.setPosixFilePermissions(notExecutable, PosixFilePermissions.fromString("rw-r--r--"));
-    Path garbage = Files.write(dir.resolve("no-format"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-    Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createDirectory(dir.resolve("a-directory"));
+    Files.createSymbolicLink(dir.resolve("loop"), dir.resolve("loop2"));
+    Files.createSymbolicLink(dir.resolve("loop2"), dir.resolve("loop"));
   }
 
   /** A file name in {@link #dir}, or the text itself if it starts with '/' or has no '@'. */
@@ -103,20 +103,31 @@ class SpawnTest {
     }
   }
 
+  /** tini's exit codes for execvp's errno: ENOENT 127, EACCES 126, any other 1 (LauncherTest compares with tini). */
   @ParameterizedTest
   @CsvSource({
       "supervisor4j-no-such-command, 127, ENOENT",
       "/nonexistent/dir/command, 127, ENOENT",
       "@not-executable, 126, EACCES",
-      "@no-format, 126, ENOEXEC",
-      "@a-directory, 126, EACCES"})
-  void spawnFailsWithTheShellExitCodeAndAOneLineMessageNamingTheCommand(String command, int code, String errno) {
+      "@a-directory, 126, EACCES",
+      "/etc/passwd/command, 1, ENOTDIR",
+      "@loop, 1, ELOOP"})
+  void spawnFailsWithTinisExitCodeAndAOneLineMessageNamingTheCommand(String command, int code, String errno) {
     String cmd = resolve(command);
     SpawnException e = assertThrows(SpawnException.class, () -> Spawner.spawn(ChildSpec.of(cmd, "arg")));
     assertEquals(code, e.exitCode());
     assertTrue(e.getMessage().startsWith("exec " + cmd + " failed: " + errno + " ("), e.getMessage());
-    assertTrue(e.getMessage().endsWith(code == 127 ? ": command not found" : ": not executable"), e.getMessage());
+    if (code != 1) assertTrue(e.getMessage().endsWith(code == 127 ? ": command not found" : ": not executable"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void pathOfFindsTheFirstExecutableInPathAsExecvpDoes() throws IOException {
+    // execvp's ENOEXEC fallback runs /bin/sh on the file PATH gave (Spawner.startAsScript).
+    assertEquals("/bin/sh", Spawner.pathOf("/bin/sh"), "a name with a slash is itself");
+    String sh = Spawner.pathOf("sh");
+    assertTrue(sh.endsWith("/sh") && Files.isExecutable(Path.of(sh)), sh);
+    assertEquals("supervisor4j-no-such-command", Spawner.pathOf("supervisor4j-no-such-command"));
   }
 
   @ParameterizedTest
