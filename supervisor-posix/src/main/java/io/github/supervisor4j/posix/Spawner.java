@@ -109,16 +109,27 @@ final class Spawner {
     return keep;
   }
 
-  /** systemd's socket activation: LISTEN_FDS=n means descriptors 3..3+n-1 were passed to us. */
+  private static volatile boolean badListenFdsReported;
+
+  /**
+   * systemd's socket activation: LISTEN_FDS=n means descriptors 3..3+n-1 were passed to us. A
+   * value that is not such a number passes none, with one warning per process (sd_listen_fds(3)
+   * fails on it too).
+   */
   private static int listenFds() {
     String v = System.getenv("LISTEN_FDS");
     if (v == null) return 0;
     try {
       int n = Integer.parseInt(v.trim());
-      return n > 0 && n < 65536 ? n : 0;
+      if (n >= 0 && n < 65536) return n;
     } catch (NumberFormatException e) {
-      return 0;
+      // reported below
     }
+    if (!badListenFdsReported) {
+      badListenFdsReported = true;
+      log.warn("process {}: LISTEN_FDS={} is not a number of descriptors (0 to 65535); passing none of 3 and up", Os.getpid(), v);
+    }
+    return 0;
   }
 
   /**
