@@ -60,6 +60,7 @@ class ContainerRecipesTest {
       assertEquals(0, code, out);
       assertTrue(out.contains("shutdown: clean"), out);
       assertFalse(out.contains("Exception"), out);
+      assertFalse(out.lines().anyMatch(l -> l.startsWith("WARNING:")), "the jars' manifests keep the JDK quiet: " + out);
       assertEquals(List.of(), container.survivors(), out);
     }
   }

@@ -51,7 +51,7 @@ class CooperativeStressTest {
 
   /**
    * The heuristic (no access to the table) can lose a status when a JDK reaper thread is held
-   * off the CPU for more than its settle time (docs/inapp.md: about 1 in 19,000 here); it must
+   * off the CPU for more than its settle time (docs/inapp.md: 1 to 19 in 18,760 here); it must
    * stay that rare, and it must still reap every orphan.
    */
   @Test

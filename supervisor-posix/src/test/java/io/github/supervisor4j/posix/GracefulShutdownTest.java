@@ -52,7 +52,7 @@ class GracefulShutdownTest {
     String[] a = new String[args.length + 1];
     a[0] = "-v";
     System.arraycopy(args, 0, a, 1, args.length);
-    return Forks.supervisor(mode, Launcher.class, a);
+    return Forks.supervisor(mode, Forks.launcherJava(), a);
   }
 
   /** The launcher's INFO line "spawned child process 'sleep' with pid 12", once the child runs. */
@@ -247,7 +247,7 @@ class GracefulShutdownTest {
     // where "every process but 1" would be every process of the machine.
     PidNamespace.require();
     List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--kill-child"));
-    cmd.addAll(Forks.java(Launcher.class).options("-XX:-UsePerfData")
+    cmd.addAll(Forks.launcherJava()
         .args("--on-child-exit", "terminate", "--", daemons(), "7", "1000", "1000").toList());
     try (ForkedProcess run = ForkedProcess.of(cmd).mergedOutput().start()) {
       assertEquals(7, run.waitFor(LONG), run::describe);
@@ -269,7 +269,7 @@ class GracefulShutdownTest {
   void badValueGivesOneLineAndTheUsageExitCode(String option, String message) throws Exception {
     List<String> args = new java.util.ArrayList<>(List.of(option.split(" ")));
     args.addAll(List.of("--", "true"));
-    try (ForkedProcess run = Forks.plain(Launcher.class, args.toArray(new String[0]))) {
+    try (ForkedProcess run = Forks.plain(Forks.launcherJava(), args.toArray(new String[0]))) {
       assertEquals(1, run.waitFor(LONG), run::output); // usage error
       List<String> lines = run.stdoutAtEnd();
       assertEquals(1, lines.size(), run::output);

@@ -10,14 +10,10 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -96,19 +92,16 @@ class InAppInitTest {
     assertTrue(out.stream().anyMatch(l -> l.startsWith("installed ") && l.contains("signals=[]")), String.join("\n", out));
   }
 
-  /** The agent opens java.lang itself, so the JDK's table is read by plain reflection without --add-opens. */
+  /**
+   * The agent opens java.lang itself, so the JDK's table is read by plain reflection without
+   * --add-opens. The jar is the library jar this build made, with the classes of the class
+   * path minus this module's own.
+   */
   @ParameterizedTest
   @ValueSource(strings = {"", "=exitZeroOnSigterm"})
   @Timeout(60)
-  void agentInstallsInitAndOpensJavaLang(String agentArgs, @TempDir Path tmp) throws Exception {
-    Path agent = tmp.resolve("agent.jar");
-    Manifest mf = new Manifest();
-    mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    mf.getMainAttributes().putValue("Premain-Class", InitAgent.class.getName());
-    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(agent), mf)) {
-      // The classes come from the test class path; the jar only names the agent.
-    }
-    List<String> out = runToEnd(Forks.java(InAppFixture.class).options("-javaagent:" + agent + agentArgs).args("install").toList());
+  void agentInstallsInitAndOpensJavaLang(String agentArgs) throws Exception {
+    List<String> out = runToEnd(agentCommand("-javaagent:" + Forks.libraryJar() + agentArgs));
     String all = String.join("\n", out);
     assertTrue(out.stream().anyMatch(l -> l.startsWith("installed java.lang.ProcessHandleImpl.completions (reflection)")), all);
     assertTrue(all.contains("exitZeroOnSigterm=" + !agentArgs.isEmpty()), all);
@@ -116,14 +109,14 @@ class InAppInitTest {
 
   @Test
   @Timeout(60)
-  void agentRefusesAnUnknownArgumentInOneLine(@TempDir Path tmp) throws Exception {
-    Path agent = tmp.resolve("agent.jar");
-    Manifest mf = new Manifest();
-    mf.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-    mf.getMainAttributes().putValue("Premain-Class", InitAgent.class.getName());
-    new JarOutputStream(Files.newOutputStream(agent), mf).close();
-    String out = runToEnd(Forks.java(InAppFixture.class).options("-javaagent:" + agent + "=bogus").args("install").toList(), 2).trim();
+  void agentRefusesAnUnknownArgumentInOneLine() throws Exception {
+    String out = runToEnd(agentCommand("-javaagent:" + Forks.libraryJar() + "=bogus"), 2).trim();
     assertEquals("supervisor4j agent: unknown agent argument 'bogus' (known: exitZeroOnSigterm)", out);
+  }
+
+  private static List<String> agentCommand(String agent) {
+    return List.of(io.github.supervisor4j.testing.JavaCommand.java(), Forks.NATIVE_ACCESS, agent, "-cp",
+        String.join(java.io.File.pathSeparator, Forks.classPathWithoutOurClasses()), InAppFixture.class.getName(), "install");
   }
 
   /** The merged output of {@code cmd}, once it and everything holding its output are gone; it must exit 0. */

@@ -27,7 +27,7 @@ class InAppShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void sigtermToTheAppTerminatesThenKillsItsChildrenAndAdoptedOrphans(Mode mode) throws Exception {
-    try (ForkedProcess run = Forks.supervisor(mode, InAppShutdownFixture.class, "--grace", "500ms", "--kill-after", "1s", "--jdk-child",
+    try (ForkedProcess run = Forks.supervisor(mode, Forks.java(InAppShutdownFixture.class).options("-XX:-UsePerfData"), "--grace", "500ms", "--kill-after", "1s", "--jdk-child",
         "--", Fixtures.path("print_signals"), "--ignore-term",
         "--", Fixtures.path("daemons"), "0", "1000", "1000")) {
       int stubborn = run.awaitPid("ready");

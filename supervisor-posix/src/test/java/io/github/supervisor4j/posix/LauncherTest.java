@@ -53,15 +53,41 @@ class LauncherTest {
     SUBREAPER, PID1;
 
     ForkedProcess launcher(String... args) throws Exception {
-      if (this == SUBREAPER) {
-        String[] withS = new String[args.length + 1];
-        withS[0] = "-s";
-        System.arraycopy(args, 0, withS, 1, args.length);
-        return Forks.launcher(withS);
-      }
-      PidNamespace.require();
-      return Forks.launcherAsPid1(args);
+      return launcher(List.of(), args);
     }
+
+    /** The launcher with these JVM options (before -jar) and {@code args}. */
+    ForkedProcess launcher(List<String> jvm, String... args) throws Exception {
+      List<String> cmd = Forks.launcherJava().options(jvm).args(this == SUBREAPER ? prepend("-s", args) : args).toList();
+      if (this == SUBREAPER) return Forks.any(cmd, Map.of());
+      PidNamespace.require();
+      return Forks.any(PidNamespace.wrap(cmd), Map.of());
+    }
+  }
+
+  /** The launcher's two signal paths: libs4jsig's C handler (the default) and the sun.misc.Signal fallback. */
+  enum SignalPath {
+    NATIVE, JAVA;
+
+    List<String> jvm() {
+      return this == NATIVE ? List.of() : List.of("-D" + NativeSignals.PROPERTY + "=false");
+    }
+
+    /** The launcher's debug line that says which path it took. */
+    boolean saidBy(String line) {
+      return this == NATIVE ? line.contains("in libs4jsig's signal handler") : line.contains("forwarding signals with sun.misc.Signal");
+    }
+  }
+
+  /** Both places, both signal paths, both session modes (dumb-init crosses its modes the same way). */
+  static Stream<Arguments> everyMode() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (Where w : Where.values()) {
+      for (SignalPath p : SignalPath.values()) {
+        for (boolean setsid : new boolean[] {false, true}) b.add(Arguments.of(w, p, setsid));
+      }
+    }
+    return b.build();
   }
 
   /** The signals the launcher forwards: every forwardable one except SIGTTIN and SIGTTOU. */
@@ -74,10 +100,19 @@ class LauncherTest {
 
   // ---- signals -------------------------------------------------------------------------
 
-  @ParameterizedTest
-  @EnumSource(Where.class)
-  void forwardsEveryCatchableSignalToTheChildAndExitsWithItsStatus(Where where) throws Exception {
-    try (ForkedProcess run = where.launcher("--", Fixtures.path("print_signals"))) {
+  /**
+   * print_signals takes each signal with sigwaitinfo and prints every delivery, so a signal
+   * forwarded twice, or one forwarded that should not be, shows as a line of its own.
+   */
+  @ParameterizedTest(name = "{0}, {1} path, setsid={2}")
+  @MethodSource("everyMode")
+  void forwardsEveryCatchableSignalExactlyOnceToTheChildAndExitsWithItsStatus(Where where, SignalPath path, boolean setsid)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("-vvv"));
+    if (setsid) args.add("--setsid");
+    args.addAll(List.of("--", Fixtures.path("print_signals")));
+    try (ForkedProcess run = where.launcher(path.jvm(), args.toArray(new String[0]))) {
+      run.awaitErr(path::saidBy, "the launcher's line for the " + path + " path");
       run.await("ready ");
       List<Signal> order = new ArrayList<>(forwarded());
       order.remove(Signal.SIGTERM);
@@ -86,8 +121,10 @@ class LauncherTest {
         run.signal(s.number());
         run.awaitEquals(abbreviation(s));
       }
-      assertEquals(0, run.waitFor(), run::toString);
-      assertEquals(order.size() + 1, run.stdout().size(), () -> "each signal forwarded exactly once: " + run);
+      assertEquals(0, run.awaitEnd(), run::describe);
+      List<String> expected = new ArrayList<>();
+      order.forEach(s -> expected.add(abbreviation(s)));
+      assertEquals(expected, run.stdout().subList(1, run.stdout().size()), () -> "each signal forwarded exactly once, in order: " + run);
     }
   }
 
@@ -149,17 +186,20 @@ class LauncherTest {
     }
   }
 
-  @Test
-  void rewritesAndDropsSignalsWithR() throws Exception {
-    try (ForkedProcess run = Forks.launcher("-s", "-r", "15:10", "--rewrite=HUP:0", "--", Fixtures.path("print_signals"))) {
+  @ParameterizedTest
+  @EnumSource(SignalPath.class)
+  void rewritesAndDropsSignalsWithR(SignalPath path) throws Exception {
+    List<String> cmd = Forks.launcherJava().options(path.jvm())
+        .args("-s", "-r", "15:10", "--rewrite=HUP:0", "--", Fixtures.path("print_signals")).toList();
+    try (ForkedProcess run = Forks.any(cmd, Map.of())) {
       int child = Integer.parseInt(run.await("ready ").substring(6));
-      run.signal(Signal.SIGHUP.number());
+      run.signal(Signal.SIGHUP.number()); // dropped: had it been forwarded, print_signals would print HUP before USR1
       run.signal(Signal.SIGTERM.number());
       run.awaitEquals("USR1");
       run.signal(Signal.SIGINT.number());
       run.awaitEquals("INT");
       Os.kill(child, Signal.SIGKILL.number());
-      assertEquals(128 + 9, run.waitFor());
+      assertEquals(128 + 9, run.awaitEnd());
       assertEquals(List.of("USR1", "INT"), run.stdout().subList(1, run.stdout().size()), run::toString);
     }
   }
@@ -315,12 +355,120 @@ class LauncherTest {
     try (ForkedProcess run = Forks.launcher("--version")) {
       assertEquals(0, run.waitFor());
       run.stderrAtEnd();
-      assertTrue(run.stdout().get(0).startsWith("supervisor4j launcher "), run::toString);
+      assertEquals(List.of("supervisor4j launcher " + System.getProperty("supervisor4j.version")), run.stdout(),
+          "the version from the shipped jar's manifest");
     }
     try (ForkedProcess run = Forks.launcher("-l")) {
       assertEquals(0, run.waitFor());
       run.stderrAtEnd();
       assertTrue(String.join("\n", run.stdout()).contains("jnr"), run::toString);
+    }
+  }
+
+  /** The jar as shipped: its manifest, and `java -jar` with no option at all prints nothing of the JDK's. */
+  @Test
+  void shippedJarRunsWithItsManifestAndNoJvmOptionSilently() throws Exception {
+    java.util.jar.Manifest mf;
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Forks.launcherJar().toFile())) {
+      mf = jar.getManifest();
+    }
+    java.util.jar.Attributes main = mf.getMainAttributes();
+    assertEquals(Launcher.class.getName(), main.getValue("Main-Class"));
+    assertEquals("ALL-UNNAMED", main.getValue("Enable-Native-Access"));
+    assertEquals(System.getProperty("supervisor4j.version"), main.getValue("Implementation-Version"));
+    List<String> bare = List.of(io.github.supervisor4j.testing.JavaCommand.java(), "-jar", Forks.launcherJar().toString(),
+        "-s", "-v", "--", "sh", "-c", "exit 3");
+    try (ForkedProcess run = Forks.any(bare, Map.of())) {
+      assertEquals(3, run.awaitEnd(), run::describe);
+      assertTrue(run.stderr().stream().allMatch(l -> l.startsWith("[INFO  supervisor4j (")), () -> "only our own INFO lines: " + run);
+      assertTrue(run.stdout().isEmpty(), run::describe);
+    }
+  }
+
+  // ---- tini's exec contract (execvp(3)) ------------------------------------------------
+
+  @TempDir static Path execDir;
+
+  /** Files for the exec cases: each name below, in {@link #execDir}. */
+  private static Path execFile(String name) throws IOException {
+    Path d = execDir;
+    switch (name) {
+      case "no-shebang": return script(d.resolve(name), "echo \"ran as $0 with $*\"; exit 7\n", "rwxr-xr-x");
+      case "garbage": return write(d.resolve(name), new byte[] {1, 2, 3, 'x', 'y', 10}, "rwxr-xr-x");
+      case "not-executable": return script(d.resolve(name), "#!/bin/sh\necho hi\n", "rw-r--r--");
+      case "loop":
+        if (!Files.exists(d.resolve("loop"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.createSymbolicLink(d.resolve("loop"), d.resolve("loop2"));
+          Files.createSymbolicLink(d.resolve("loop2"), d.resolve("loop"));
+        }
+        return d.resolve("loop");
+      case "bin1/tool": // not executable: PATH's search goes on to bin2
+        Files.createDirectories(d.resolve("bin1"));
+        return script(d.resolve(name), "#!/bin/sh\necho bin1\n", "rw-r--r--");
+      case "bin2/tool":
+        Files.createDirectories(d.resolve("bin2"));
+        return script(d.resolve(name), "#!/bin/sh\necho \"bin2 $0\"\n", "rwxr-xr-x");
+      default: throw new IllegalArgumentException(name);
+    }
+  }
+
+  private static Path script(Path p, String text, String mode) throws IOException {
+    return write(p, text.getBytes(StandardCharsets.UTF_8), mode);
+  }
+
+  private static Path write(Path p, byte[] bytes, String mode) throws IOException {
+    Files.write(p, bytes);
+    Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+    return p;
+  }
+
+  /**
+   * How tini's execvp runs a command, and ours side by side: the PATH search (a
+   * non-executable match is skipped, an empty entry is the current directory, an unset PATH is
+   * /bin:/usr/bin), a file without "#!" run by /bin/sh, the empty name, and the exit code of
+   * each errno: ENOENT 127, EACCES 126, any other (ENOTDIR, ELOOP) 1.
+   */
+  static Stream<Arguments> execCases() {
+    // command, PATH (null: inherited, "-": unset), files to make first
+    return Stream.of(
+        Arguments.of("@no-shebang", null, List.of("no-shebang")),
+        Arguments.of("@garbage", null, List.of("garbage")),
+        Arguments.of("no-shebang", ":/usr/bin:/bin", List.of("no-shebang")),
+        Arguments.of("tool", "@bin1:@bin2:/usr/bin:/bin", List.of("bin1/tool", "bin2/tool")),
+        Arguments.of("sh", "-", List.of()),
+        Arguments.of("", null, List.of()),
+        Arguments.of("supervisor4j-no-such-command", null, List.of()),
+        Arguments.of("@not-executable", null, List.of("not-executable")),
+        Arguments.of("/etc", null, List.of()),
+        Arguments.of("/etc/passwd/x", null, List.of()),
+        Arguments.of("@loop", null, List.of("loop")));
+  }
+
+  @ParameterizedTest(name = "[{0}] with PATH {1}")
+  @MethodSource("execCases")
+  void runsTheCommandAsTinisExecvpDoes(String command, String path, List<String> files) throws Exception {
+    for (String f : files) execFile(f);
+    String cmd = command.startsWith("@") ? execDir.resolve(command.substring(1)).toString() : command;
+    Map<String, String> env = new HashMap<>();
+    if ("-".equals(path)) env.put("PATH", null);
+    else if (path != null) env.put("PATH", path.replace("@", execDir + "/"));
+    int tiniCode;
+    List<String> theirs;
+    boolean tiniFailedToExec;
+    try (ForkedProcess tini = ForkedProcess.of(List.of(TINI, "-s", "--", cmd, "arg1")).directory(execDir).env(env).start()) {
+      tiniCode = tini.awaitEnd();
+      theirs = tini.stdout();
+      tiniFailedToExec = tini.stderr().stream().anyMatch(l -> l.startsWith("[FATAL tini (") && l.contains("exec " + cmd + " failed: "));
+    }
+    // The launcher's java is named by its full path, so an unset PATH changes only the child's look-up.
+    try (ForkedProcess run = ForkedProcess.of(Forks.launcherCommand("-s", "--", cmd, "arg1")).directory(execDir).env(env).start()) {
+      assertEquals(tiniCode, run.awaitEnd(), () -> "exit code, tini's and ours; " + run);
+      assertEquals(theirs, run.stdout(), "what the command printed, under tini and under us");
+      if (tiniFailedToExec) {
+        List<String> err = run.stderr();
+        assertEquals(1, err.size(), run::describe);
+        assertTrue(err.get(0).startsWith("[FATAL supervisor4j (") && err.get(0).contains("exec " + cmd + " failed: "), run::describe);
+      }
     }
   }
 
@@ -492,7 +640,7 @@ class LauncherTest {
         if (System.nanoTime() > deadline) throw new AssertionError("the launcher was never adopted by PID 1; " + run);
         for (String pid : Files.readString(Paths.get("/proc/" + init + "/task/" + init + "/children")).trim().split(" ")) {
           try {
-            if (!pid.isEmpty() && Files.readString(Paths.get("/proc/" + pid + "/cmdline")).contains(Launcher.class.getName())) {
+            if (!pid.isEmpty() && Files.readString(Paths.get("/proc/" + pid + "/cmdline")).contains("-launcher.jar")) {
               launcher = Integer.parseInt(pid);
             }
           } catch (java.nio.file.NoSuchFileException e) {

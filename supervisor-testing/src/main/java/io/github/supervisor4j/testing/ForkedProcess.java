@@ -298,6 +298,7 @@ public final class ForkedProcess implements AutoCloseable {
         }
         // The reader appends under this lock before it ends, so every line it read was scanned.
         if (!readers.get(stream).isAlive()) {
+          awaitOtherStreams(TimeUnit.MILLISECONDS.toNanos(500)); // so that the message shows them whole
           fail("no " + stream.name().toLowerCase() + " line " + what + ": the stream ended (" + state() + "); " + describe());
         }
         long left = deadline - System.nanoTime();
@@ -310,6 +311,14 @@ public final class ForkedProcess implements AutoCloseable {
   /** The next stdout (or merged) line that matches, with its time of arrival, within the run's timeout. */
   public Line awaitLine(Predicate<String> matching, String what) throws InterruptedException {
     return awaitLine(Stream.STDOUT, matching, what, timeout);
+  }
+
+  /** Under this lock: waits up to {@code nanos} for every reader to end. */
+  private void awaitOtherStreams(long nanos) throws InterruptedException {
+    long end = System.nanoTime() + nanos;
+    while (readers.values().stream().anyMatch(Thread::isAlive) && System.nanoTime() < end) {
+      TimeUnit.MILLISECONDS.timedWait(this, 10);
+    }
   }
 
   /** The text of the next stdout (or merged) line that matches, within the run's timeout. */

@@ -10,8 +10,8 @@ import java.util.List;
  * main class on the test class path or an executable jar, and arguments.
  *
  * <p>Every JVM starts with the start-up options {@link #FAST_START} (they change nothing a test
- * observes but time). {@link #quietJdk()} adds the options that silence the JDK's warnings
- * about jnr's native access and jffi's {@code sun.misc.Unsafe} memory calls. Immutable.
+ * observes but time) and nothing else: a test that checks what a user sees (stderr, a warning)
+ * passes the options a user has, and only those. Immutable.
  */
 public final class JavaCommand {
   /** Start-up options for short-lived JVMs: no effect on output, warnings or statuses. */
@@ -46,17 +46,6 @@ public final class JavaCommand {
 
   public JavaCommand options(String... jvmOptions) {
     return options(List.of(jvmOptions));
-  }
-
-  /**
-   * The options that silence the JDK about jnr: {@code --enable-native-access=ALL-UNNAMED}
-   * (JDK 17 accepts it; 24+ warns about {@code System::load} without it) and, from JDK 23 on,
-   * {@code --sun-misc-unsafe-memory-access=allow} (jffi's terminally deprecated memory calls).
-   */
-  public JavaCommand quietJdk() {
-    List<String> o = new ArrayList<>(List.of("--enable-native-access=ALL-UNNAMED"));
-    if (feature() >= 23) o.add("--sun-misc-unsafe-memory-access=allow");
-    return options(o);
   }
 
   /** These program arguments after the ones so far. */

@@ -97,6 +97,62 @@ class ForkedProcessTest {
     }
   }
 
+  /**
+   * A test that JUnit times out is interrupted in its wait; try-with-resources then closes the
+   * run, and nothing it started is left, not even a process in a session of its own.
+   */
+  @Test
+  void anInterruptedWaitLeavesNoProcessBehind() throws Exception {
+    long[] orphan = new long[1];
+    Throwable[] thrown = new Throwable[1];
+    Thread test = new Thread(() -> {
+      try (ForkedProcess p = ForkedProcess.start(List.of("sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $!; exec sleep 300"))) {
+        orphan[0] = Long.parseLong(p.await(l -> l.matches("[0-9]+"), "the pid"));
+        p.waitFor(Duration.ofSeconds(60)); // interrupted here, as by @Timeout
+      } catch (Throwable t) {
+        thrown[0] = t;
+      }
+    });
+    test.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (orphan[0] == 0 && System.nanoTime() < deadline) Thread.sleep(10);
+    assertTrue(orphan[0] != 0, "the run never printed its orphan's pid");
+    test.interrupt();
+    test.join(20_000);
+    assertTrue(thrown[0] instanceof InterruptedException, "the wait ended by the interrupt: " + thrown[0]);
+    awaitGone(orphan[0]);
+  }
+
+  /** Surefire ends a hung test JVM (forkedProcessTimeoutInSeconds); its shutdown hook then kills what its runs started. */
+  @Test
+  void aTestJvmThatIsEndedLeavesNoProcessBehind() throws Exception {
+    List<String> cmd = List.of(JavaCommand.java(), "-cp", System.getProperty("java.class.path"), Holder.class.getName());
+    try (ForkedProcess holder = ForkedProcess.start(cmd)) {
+      long orphan = Long.parseLong(holder.await(l -> l.matches("[0-9]+"), "the pid"));
+      holder.signal(15);
+      assertEquals(128 + 15, holder.waitFor(), holder::describe);
+      awaitGone(orphan);
+    }
+  }
+
+  /** A JVM with an open run whose process left the tree; it waits to be ended. */
+  public static final class Holder {
+    public static void main(String[] args) throws Exception {
+      ForkedProcess p = ForkedProcess.start(List.of("sh", "-c", "setsid sleep 300 > /dev/null 2>&1 & echo $!"));
+      System.out.println(p.await(l -> l.matches("[0-9]+"), "the pid"));
+      System.out.flush();
+      Thread.sleep(Long.MAX_VALUE);
+    }
+  }
+
+  private static void awaitGone(long pid) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (isLive(pid)) {
+      assertTrue(System.nanoTime() < deadline, "process " + pid + " was left alive");
+      Thread.sleep(10);
+    }
+  }
+
   private static boolean isLive(long pid) {
     try {
       String stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
