@@ -104,6 +104,20 @@ class InAppWarningsTest {
     assertEquals(List.of(), run.stderr(), run::describe);
   }
 
+  /**
+   * The library sets jffi.unsafe.disabled=true before jffi loads (JffiSetup), but never over
+   * the user's own setting: with -Djffi.unsafe.disabled=false jffi's Unsafe memory access is
+   * back, and JDK 24+ warn about it, as that user asked.
+   */
+  @Test
+  void theUsersOwnJffiSettingIsKept() throws Exception {
+    ForkedProcess ours = install(Forks.java(InAppFixture.class));
+    assertEquals(List.of(), ours.stderr(), ours::describe);
+    ForkedProcess theirs = install(Forks.java(InAppFixture.class).options("-Djffi.unsafe.disabled=false"));
+    boolean unsafeWarning = theirs.stderr().stream().anyMatch(l -> l.startsWith("WARNING: sun.misc.Unsafe::") && l.contains("com.kenai.jffi"));
+    assertEquals(Runtime.version().feature() >= 24, unsafeWarning, theirs::describe);
+  }
+
   /** Where only the heuristic is left: one line of ours, with its measured loss and the flag that fixes it. */
   @Test
   void withOnlyTheHeuristicLeftOneLineOfOursNamesTheLossAndTheFlag() throws Exception {
