@@ -1,6 +1,12 @@
-/* Prints the name of every signal it receives, one per line, flushed: makes forwarding
- * observable (after dumb-init's print_signals). Prints "ready <pid>" once its handlers are
- * installed. Exits 0 on SIGTERM after printing it, unless started with "--ignore-term". */
+/* Prints the name of every signal it receives, one line per delivery, flushed: makes forwarding
+ * observable (after dumb-init's print_signals). Every catchable signal is blocked and taken
+ * with sigwaitinfo(2), one at a time, so that two different signals pending at once are both
+ * printed, in the kernel's order (lowest number first); only two of the same signal pending at
+ * once merge, as the kernel merges them for any process. With "--sender" each line also names
+ * the sending pid: "USR1 from 1234".
+ *
+ * Prints "ready <pid>" once the signals are blocked. Exits 0 on SIGTERM after printing it,
+ * unless started with "--ignore-term". Exits 1 if stdout goes away. */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
@@ -8,31 +14,30 @@
 #include <string.h>
 #include <unistd.h>
 
-static volatile sig_atomic_t last;
-static int ignore_term;
-
-static void on_signal(int sig) { last = sig; }
-
 int main(int argc, char **argv) {
-  ignore_term = argc > 1 && strcmp(argv[1], "--ignore-term") == 0;
-  sigset_t all, none;
-  sigfillset(&all);
-  sigemptyset(&none);
+  int ignore_term = 0, sender = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--ignore-term") == 0) ignore_term = 1;
+    else if (strcmp(argv[i], "--sender") == 0) sender = 1;
+  }
+  sigset_t wanted;
+  sigemptyset(&wanted);
   for (int s = 1; s < 32; s++) {
     if (s == SIGKILL || s == SIGSTOP || s == SIGCHLD) continue;
-    struct sigaction sa = {0};
-    sa.sa_handler = on_signal;
-    sa.sa_mask = all;
-    sigaction(s, &sa, NULL);
+    sigaddset(&wanted, s);
   }
-  sigprocmask(SIG_SETMASK, &all, NULL);
+  /* Blocked, so nothing is lost before the first sigwaitinfo; also before printing ready. */
+  sigprocmask(SIG_BLOCK, &wanted, NULL);
   printf("ready %d\n", getpid());
   fflush(stdout);
   for (;;) {
-    sigsuspend(&none);
-    int s = last;
-    printf("%s\n", sigabbrev_np(s) ? sigabbrev_np(s) : "?");
-    /* A reader that went away must end us, not make us spin on our own SIGPIPE. */
+    siginfo_t info;
+    int s = sigwaitinfo(&wanted, &info);
+    if (s < 0) continue; /* EINTR (a SIGCONT after a stop): nothing was taken */
+    const char *name = sigabbrev_np(s) ? sigabbrev_np(s) : "?";
+    if (sender) printf("%s from %d\n", name, (int) info.si_pid);
+    else printf("%s\n", name);
+    /* A reader that went away must end us (SIGPIPE is taken here, not fatal). */
     if (fflush(stdout) != 0 || ferror(stdout)) return 1;
     if (s == SIGTERM && !ignore_term) return 0;
   }

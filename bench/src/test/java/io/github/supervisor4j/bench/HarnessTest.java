@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.condition.OS.LINUX;
 
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.PidNamespace;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -26,7 +27,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The harness's own instruments measure what they claim: each workload helper runs under a
  * real PID 1 of a real PID namespace and its report is checked against what must hold
  * (every orphan reaped, no signal lost, the command really was PID 1). Times are never
- * asserted. Needs root and gcc; skipped without root, failed in CI (CI=true) without it.
+ * asserted. Needs root and gcc; skipped without root, failed in CI (CI=true) without it
+ * (PidNamespace's rule). CI runs it after the main build (.ci/run).
  */
 @EnabledOnOs(LINUX)
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -35,9 +37,7 @@ class HarnessTest {
 
   @BeforeAll
   static void compileHelpers() throws Exception {
-    boolean root = "0".equals(run(List.of("id", "-u")).trim());
-    if (System.getenv("CI") != null) assertTrue(root, "the harness tests need root in CI, to make PID namespaces");
-    Assumptions.assumeTrue(root, "needs root, to make PID namespaces");
+    PidNamespace.require(); // root, to make PID namespaces: skipped locally without, failed in CI
     bin = Files.createTempDirectory("supervisor4j-bench-test");
     Path sources = Path.of(System.getProperty("user.dir")).resolve("c");
     for (String name : List.of("ns1", "drain", "sigrtt", "idle")) {
@@ -121,11 +121,12 @@ class HarnessTest {
     return last;
   }
 
-  private static String run(List<String> command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    int code = p.waitFor();
-    if (code != 0) throw new AssertionError(command + " exited " + code + ": " + out);
-    return out;
+  /** The merged output of {@code command}, which must exit 0; every wait bounded (60 s). */
+  private static String run(List<String> command) throws InterruptedException {
+    try (ForkedProcess p = ForkedProcess.of(command).mergedOutput().timeout(Duration.ofSeconds(60)).start()) {
+      int code = p.awaitEnd();
+      if (code != 0) throw new AssertionError(command + " exited " + code + ": " + p.output());
+      return p.output();
+    }
   }
 }

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.stream.Stream;
 
-/** Where the build put what the examples run: the repository, the demo jar, the launcher jar, java. */
+/** Where the build put what the examples run: the repository, the demo jar, the launcher jar. */
 final class Built {
   private Built() {}
 
@@ -29,11 +29,6 @@ final class Built {
   /** The launcher jar of supervisor-posix (issue 3). */
   static Path launcherJar() {
     return jar(root().resolve("supervisor-posix/target"), "supervisor-posix-", "-launcher.jar");
-  }
-
-  /** The java of the JDK that runs the tests. */
-  static String java() {
-    return Paths.get(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   private static Path jar(Path dir, String prefix, String suffix) {

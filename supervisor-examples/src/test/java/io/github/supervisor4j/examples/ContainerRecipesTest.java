@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.condition.OS.LINUX;
 
+import io.github.supervisor4j.testing.JavaCommand;
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.PidNamespace;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -45,19 +48,20 @@ class ContainerRecipesTest {
   void entrypointRunsAsPid1ReapsAndStopsWithExitZeroOnSigterm(String dockerfile, String appSays) throws Exception {
     PidNamespace.require();
     List<String> command = containerCommand(CONTAINERS.resolve(dockerfile));
-    try (Forked container = Forked.start(PidNamespace.wrap(command))) {
-      container.awaitOutput("running until SIGTERM", LIMIT);
+    try (ForkedProcess container = start(PidNamespace.wrapWithPrivateTmp(command))) {
+      container.await(l -> l.contains("running until SIGTERM"), "'running until SIGTERM'");
       String started = container.output();
       assertTrue(started.contains(appSays), started);
       assertTrue(started.contains("result: OK"), started);
-      ProcessHandle pid1 = container.pid1();
+      ProcessHandle pid1 = container.supervisor();
       assertTrue(pid1.destroy(), "SIGTERM to PID 1 (" + pid1.pid() + ")"); // as docker stop
       int code = container.waitFor(LIMIT);
       String out = container.output();
       assertEquals(0, code, out);
       assertTrue(out.contains("shutdown: clean"), out);
       assertFalse(out.contains("Exception"), out);
-      assertEquals(List.of(), container.leftBehind(), out);
+      assertFalse(out.lines().anyMatch(l -> l.startsWith("WARNING:")), "the jars' manifests keep the JDK quiet: " + out);
+      assertEquals(List.of(), container.survivors(), out);
     }
   }
 
@@ -108,14 +112,14 @@ class ContainerRecipesTest {
     List<String> words = new ArrayList<>(strings(batch.get("command")));
     words.addAll(strings(batch.get("args")));
     List<String> command = substitute(Dockerfile.parse(CONTAINERS.resolve("Dockerfile.launcher")), words);
-    try (Forked container = Forked.start(command)) {
-      container.awaitOutput("running until SIGTERM", LIMIT);
-      assertTrue(container.handle().destroy(), "SIGTERM to the launcher"); // as the kubelet
+    try (ForkedProcess container = start(command)) {
+      container.await(l -> l.contains("running until SIGTERM"), "'running until SIGTERM'");
+      assertTrue(container.supervisor().destroy(), "SIGTERM to the launcher"); // as the kubelet
       int code = container.waitFor(Duration.ofSeconds(gracePeriod));
       String out = container.output();
       assertEquals(0, code, out);
       assertTrue(out.contains("shutdown: clean"), out);
-      assertEquals(List.of(), container.leftBehind(), out);
+      assertEquals(List.of(), container.survivors(), out);
     }
   }
 
@@ -155,6 +159,11 @@ class ContainerRecipesTest {
     return m.group(2).equals("ms") ? Duration.ofMillis(n) : m.group(2).equals("s") ? Duration.ofSeconds(n) : Duration.ofMinutes(n);
   }
 
+  /** {@code command}, output merged, stdin from /dev/null, every wait bounded by {@link #LIMIT}. */
+  private static ForkedProcess start(List<String> command) {
+    return ForkedProcess.of(command).mergedOutput().stdinFromDevNull().timeout(LIMIT).start();
+  }
+
   /** ENTRYPOINT followed by CMD, with each COPY destination replaced by its built source, and "java" by the test's java. */
   private static List<String> containerCommand(Path dockerfile) throws IOException {
     Dockerfile d = Dockerfile.parse(dockerfile);
@@ -168,7 +177,7 @@ class ContainerRecipesTest {
     List<String> out = new ArrayList<>();
     for (String w : words) {
       if (w.equals("java")) {
-        out.add(Built.java());
+        out.add(JavaCommand.java());
       } else if (d.copies.containsKey(w)) {
         Path built = Built.root().resolve(d.copies.get(w));
         assertTrue(Files.isRegularFile(built), "the Dockerfile copies " + built + ", which the build did not make");

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.condition.OS.LINUX;
 
+import io.github.supervisor4j.testing.JavaCommand;
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.PidNamespace;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,12 +35,12 @@ class OrphanReapingAppTest {
     SUBREAPER, PID1;
 
     List<String> command(String... appArgs) {
-      List<String> cmd = new ArrayList<>(List.of(Built.java(), "-jar", Built.demoJar().toString()));
+      List<String> cmd = new ArrayList<>(List.of(JavaCommand.java(), "-jar", Built.demoJar().toString()));
       if (this == PID1) cmd.addAll(List.of("--mode", "pid1"));
       cmd.addAll(List.of(appArgs));
       if (this == PID1) {
         PidNamespace.require();
-        return PidNamespace.wrap(cmd);
+        return PidNamespace.wrapWithPrivateTmp(cmd);
       }
       return cmd;
     }
@@ -46,7 +49,7 @@ class OrphanReapingAppTest {
   @ParameterizedTest
   @EnumSource(Where.class)
   void reapsEveryOrphanKeepsEveryProcessBuilderCodeAndEndsByItself(Where where) throws Exception {
-    try (Forked app = Forked.start(where.command())) {
+    try (ForkedProcess app = start(where.command(), Map.of())) {
       int code = app.waitFor(LIMIT);
       String out = app.output();
       assertEquals(0, code, out);
@@ -54,16 +57,16 @@ class OrphanReapingAppTest {
       assertReport(out);
       assertTrue(out.contains("TreeShutdown stopped 1 process left in the tree"), out);
       assertTrue(out.contains("shutdown: clean"), out);
-      assertEquals(List.of(), app.leftBehind(), out);
+      assertEquals(List.of(), app.survivors(), out);
     }
   }
 
   @ParameterizedTest
   @EnumSource(Where.class)
   void shutsDownGracefullyOnSigterm(Where where) throws Exception {
-    try (Forked app = Forked.start(where.command("--until-sigterm"))) {
-      app.awaitOutput("running until SIGTERM", LIMIT);
-      ProcessHandle jvm = where == Where.PID1 ? app.pid1() : app.handle();
+    try (ForkedProcess app = start(where.command("--until-sigterm"), Map.of())) {
+      app.await(l -> l.contains("running until SIGTERM"), "'running until SIGTERM'");
+      ProcessHandle jvm = app.supervisor();
       assertTrue(jvm.destroy(), "SIGTERM to " + jvm.pid()); // ProcessHandle.destroy() sends SIGTERM
       int code = app.waitFor(LIMIT);
       String out = app.output();
@@ -77,7 +80,7 @@ class OrphanReapingAppTest {
       }
       assertTrue(out.contains("TreeShutdown stopped 1 process left in the tree"), out);
       assertTrue(out.contains("shutdown: clean"), out);
-      assertEquals(List.of(), app.leftBehind(), out);
+      assertEquals(List.of(), app.survivors(), out);
     }
   }
 
@@ -93,10 +96,10 @@ class OrphanReapingAppTest {
       "''                  | sideways       | orphan-reaping-app: SUPERVISOR_EXAMPLE_MODE: expected auto, subreaper or pid1: sideways",
   })
   void refusesBadArgumentsWithOneLineAndExitCode2(String args, String modeEnv, String message) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Built.java(), "-jar", Built.demoJar().toString()));
+    List<String> cmd = new ArrayList<>(List.of(JavaCommand.java(), "-jar", Built.demoJar().toString()));
     if (!args.isBlank()) cmd.addAll(List.of(args.trim().split(" ")));
     Map<String, String> env = modeEnv == null ? Map.of() : Map.of(OrphanReapingApp.MODE_ENV, modeEnv);
-    try (Forked app = Forked.start(cmd, env)) {
+    try (ForkedProcess app = start(cmd, env)) {
       int code = app.waitFor(LIMIT);
       String out = app.output();
       assertEquals(2, code, out);
@@ -105,8 +108,15 @@ class OrphanReapingAppTest {
     }
   }
 
+  /** {@code command} with {@code env}, output merged, stdin from /dev/null, every wait bounded by {@link #LIMIT}. */
+  private static ForkedProcess start(List<String> command, Map<String, String> env) {
+    return ForkedProcess.of(command).env(env).mergedOutput().stdinFromDevNull().timeout(LIMIT).start();
+  }
+
   /** The report's lines, and the reaped statuses against what leave-orphans.sh says each child does. */
   private static void assertReport(String out) {
+    // The demo jar's manifest carries Add-Opens and Enable-Native-Access: no JDK warning, on 17 or 25.
+    assertFalse(out.lines().anyMatch(l -> l.startsWith("WARNING:")), out);
     assertTrue(Pattern.compile("orphans adopted:\\s+ok\\s+4 of 4 ").matcher(out).find(), out);
     assertTrue(Pattern.compile("orphans reaped:\\s+ok\\s+3: \\d+ exited 11, \\d+ killed by SIGTERM, \\d+ exited 13").matcher(out).find(), out);
     assertTrue(Pattern.compile("zombies left:\\s+ok\\s+0 ").matcher(out).find(), out);

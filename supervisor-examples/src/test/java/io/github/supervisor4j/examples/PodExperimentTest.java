@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.condition.OS.LINUX;
 
+import io.github.supervisor4j.testing.JavaCommand;
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.PidNamespace;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,14 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class PodExperimentTest {
 
+  /** pod-experiment.sh with {@code env}, output merged, stdin from /dev/null. */
+  private static ForkedProcess podExperiment(Map<String, String> env) {
+    return ForkedProcess.of(List.of("bash", Built.module().resolve("pod-experiment.sh").toString())).env(env)
+        .mergedOutput().stdinFromDevNull().timeout(Duration.ofSeconds(170)).start();
+  }
+
   @Test
   void launcherInPauseModeReapsTheOrphanOfAContainerAndStopsThePodOnSigterm() throws Exception {
     PidNamespace.require();
     Map<String, String> env = Map.of(
         "LAUNCHER_JAR", Built.launcherJar().toString(),
         "WORKER_CP", Built.module().resolve("target/classes").toString(),
-        "JAVA", Built.java());
-    try (Forked script = Forked.start(List.of("bash", Built.module().resolve("pod-experiment.sh").toString()), env)) {
+        "JAVA", JavaCommand.java());
+    try (ForkedProcess script = podExperiment(env)) {
       int code = script.waitFor(Duration.ofSeconds(170));
       String out = script.output();
       assertEquals(0, code, out);
@@ -54,7 +63,7 @@ class PodExperimentTest {
       assertTrue(Pattern.compile("launcher: \\[\\w+ +supervisor4j \\(1\\)\\] .*reap.*\\b" + orphan + "\\b").matcher(out).find(),
           "PID 1's log names orphan " + orphan + ":\n" + out);
       assertTrue(out.contains("PASS: the launcher (PID 1) exited 0 on SIGTERM"), out);
-      assertEquals(List.of(), script.leftBehind(), out);
+      assertEquals(List.of(), script.survivors(), out);
     }
   }
 
@@ -74,9 +83,9 @@ class PodExperimentTest {
     Map<String, String> env = Map.of(
         "LAUNCHER_JAR", jar.toString(),
         "WORKER_CP", Built.module().resolve("target/classes").toString(),
-        "JAVA", Built.java(),
+        "JAVA", JavaCommand.java(),
         "REAP_WAIT", "5");
-    try (Forked script = Forked.start(List.of("bash", Built.module().resolve("pod-experiment.sh").toString()), env)) {
+    try (ForkedProcess script = podExperiment(env)) {
       int code = script.waitFor(Duration.ofSeconds(170));
       String out = script.output();
       assertEquals(1, code, out);
@@ -88,8 +97,8 @@ class PodExperimentTest {
 
   @Test
   void refusesToRunWithoutTheLauncherJar() throws Exception {
-    Map<String, String> env = Map.of("LAUNCHER_JAR", "/nonexistent/launcher.jar", "JAVA", Built.java());
-    try (Forked script = Forked.start(List.of("bash", Built.module().resolve("pod-experiment.sh").toString()), env)) {
+    Map<String, String> env = Map.of("LAUNCHER_JAR", "/nonexistent/launcher.jar", "JAVA", JavaCommand.java());
+    try (ForkedProcess script = podExperiment(env)) {
       int code = script.waitFor(Duration.ofSeconds(30));
       String out = script.output();
       assertEquals(2, code, out);

@@ -1,9 +1,11 @@
 package io.github.supervisor4j.posix;
 
 import java.lang.reflect.Field;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -21,17 +23,25 @@ import org.slf4j.LoggerFactory;
  * ProcessHandleImpl.completion). Entries with {@code isReaping == false} come from {@code
  * ProcessHandle.onExit()} of a process the JDK did not start; that watcher does not need the
  * zombie (it polls {@code /proc} or uses {@code waitid(WNOWAIT)}), and it polls until the zombie
- * is gone, so honouring it would deadlock the two of us. We read the table:
+ * is gone, so honouring it would deadlock the two of us. We read the table, in this order:
  *
  * <ol>
  *   <li>by reflection, when {@code java.lang} is open to us ({@code --add-opens
  *       java.base/java.lang=ALL-UNNAMED}, the manifest entry {@code Add-Opens: java.base/java.lang},
  *       or our agent, which opens it through {@code Instrumentation.redefineModule});
- *   <li>else through {@code sun.misc.Unsafe} (module jdk.unsupported), which reads a static
- *       field without an access check;
- *   <li>else not at all: then {@link #heuristic()} applies, and one warning says which flag
- *       fixes it.
+ *   <li>else through JNI in libs4jsig (src/main/c/s4jjdk.c), which the module system's access
+ *       checks do not apply to: exact, no flag, no warning on any JDK;
+ *   <li>else (no libs4jsig: another arch, a build without gcc) through {@code sun.misc.Unsafe}
+ *       (module jdk.unsupported), exact too; JDK 24 and later warn about it on stderr, so then
+ *       one line of ours names the flag that silences it;
+ *   <li>else not at all: then {@link #heuristic()} applies, and one line of ours says what it
+ *       lost under the stress test and which flag fixes it.
  * </ol>
+ *
+ * <p>Exact before silent: a lost exit status cannot be seen, a warning can. Measured under
+ * StressFixture's load (docs/inapp.md: PID 1, 3,752 ProcessBuilder children among 5,000,
+ * 10,000 orphans; JDK 17 and 25, with and without CPU hogs): the three table readers lost
+ * nothing; the heuristic lost {@value #HEURISTIC_LOSS}.
  *
  * <p>Thread-safe: the table is a ConcurrentHashMap and is only read.
  */
@@ -74,44 +84,93 @@ abstract class JdkChildClaims {
   abstract String describe();
 
   /**
-   * System property that forces a source, for diagnosis and tests: {@code reflection}, {@code
-   * unsafe} or {@code heuristic}. Unset: the best this JVM allows.
+   * System property for diagnosis and tests: one source ({@code reflection}, {@code jni},
+   * {@code unsafe} or {@code heuristic}) forces it, silently, and fails if it is not usable;
+   * several, comma-separated, are tried in that order as the default order is. Unset: {@link
+   * #DEFAULT_ORDER}.
    */
   static final String SOURCE_PROPERTY = "supervisor4j.jdkChildClaims";
+  static final List<String> DEFAULT_ORDER = List.of("reflection", "jni", "unsafe", "heuristic");
+  /** What the heuristic lost under CooperativeStressTest's load (docs/inapp.md has the runs). */
+  static final String HEURISTIC_LOSS = "1 to 19 of 18,760 ProcessBuilder exit statuses in 5 runs, more on busier CPUs";
+  /** The JDK from which sun.misc.Unsafe's memory methods warn on first use (JEP 498). */
+  private static final int UNSAFE_WARNS_FROM = 24;
+  /** One line of ours per JVM at most, however many reapers start. */
+  private static boolean warned; // guarded by JdkChildClaims.class
 
-  /** The best source this JVM allows, logging a warning if it is only the heuristic. */
+  /** The first source this JVM allows (class comment); one warning line if it is not silent and exact. */
   static JdkChildClaims detect() {
-    String forced = System.getProperty(SOURCE_PROPERTY, "");
-    try {
-      switch (forced) {
-        case "reflection": return reflective();
-        case "unsafe": return viaUnsafe();
-        case "heuristic": return heuristic();
-        case "": break;
-        default: throw new IllegalArgumentException(SOURCE_PROPERTY + " must be reflection, unsafe or heuristic: " + forced);
+    String value = System.getProperty(SOURCE_PROPERTY, "").trim();
+    List<String> order = value.isEmpty() ? DEFAULT_ORDER : List.of(value.split("\\s*,\\s*"));
+    for (String name : order) {
+      if (!DEFAULT_ORDER.contains(name)) {
+        throw new IllegalArgumentException(SOURCE_PROPERTY + " must name reflection, jni, unsafe or heuristic: " + value);
       }
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(SOURCE_PROPERTY + "=" + forced + " is not usable in this JVM: " + e, e);
     }
-    Throwable reflection;
-    try {
-      return reflective();
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      reflection = e;
+    if (order.size() == 1) {
+      try {
+        return open(order.get(0));
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        throw new IllegalStateException(SOURCE_PROPERTY + "=" + value + " is not usable in this JVM: " + e, e);
+      }
     }
-    try {
-      JdkChildClaims c = viaUnsafe();
-      log.debug("reading the JDK's table of children through sun.misc.Unsafe ({} would avoid it): {}", ADD_OPENS, reflection.toString());
+    List<String> why = new ArrayList<>();
+    for (String name : order) {
+      JdkChildClaims c;
+      try {
+        c = open(name);
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        why.add(name + ": " + e.getMessage());
+        continue;
+      }
+      if (name.equals("heuristic")) {
+        warnOnce("process {}: cannot read the JDK's table of its children ({}), so the cooperative reaper guesses from "
+            + "which pids the JDK's reaper threads wait for: under the stress test that lost {}. Fix: start the JVM with "
+            + "{} (or the manifest entry 'Add-Opens: java.base/java.lang', or -javaagent:supervisor-posix.jar)",
+            Os.getpid(), String.join("; ", why), HEURISTIC_LOSS, ADD_OPENS);
+      } else if (name.equals("unsafe") && Runtime.version().feature() >= UNSAFE_WARNS_FROM) {
+        warnOnce("process {}: reading the JDK's table of its children through sun.misc.Unsafe ({}), which this JDK warns "
+            + "about above; exit statuses stay exact. To silence it: start the JVM with {} (or the manifest entry "
+            + "'Add-Opens: java.base/java.lang', or -javaagent:supervisor-posix.jar)", Os.getpid(), String.join("; ", why), ADD_OPENS);
+      } else if (!why.isEmpty()) {
+        log.debug("reading the JDK's table of children: {} ({})", c.describe(), String.join("; ", why));
+      }
       return c;
-    } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-      log.warn("process {}: cannot read java.lang.ProcessHandleImpl.completions ({}; {}). The cooperative reaper falls "
-          + "back to watching which pids the JDK's reaper threads wait for, which is weaker: a ProcessBuilder child "
-          + "whose starting thread has exited and whose JDK reaper thread is held off the CPU for more than 20 ms "
-          + "after the child exits can lose its exit status. Fix: start the JVM with {} (or the manifest entry "
-          + "'Add-Opens: java.base/java.lang', or -javaagent with supervisor-posix)",
-          Os.getpid(), reflection, e, ADD_OPENS);
-      return heuristic();
     }
+    throw new IllegalStateException("no source of the JDK's table of children is usable: " + String.join("; ", why));
+  }
+
+  private static JdkChildClaims open(String name) throws ReflectiveOperationException {
+    switch (name) {
+      case "reflection": return reflective();
+      case "jni": return viaJni();
+      case "unsafe": return viaUnsafe();
+      default: return heuristic();
+    }
+  }
+
+  private static void warnOnce(String format, Object... args) {
+    synchronized (JdkChildClaims.class) {
+      if (warned) return;
+      warned = true;
+    }
+    log.warn(format, args);
+  }
+
+  /**
+   * Reads {@code completions} through JNI (libs4jsig's s4j_jdk_open and s4j_jdk_claimed).
+   *
+   * @throws IllegalStateException if libs4jsig is missing or cannot reach the table
+   */
+  static JdkChildClaims viaJni() {
+    com.kenai.jffi.Library lib = NativeSignals.library();
+    if (lib == null) throw new IllegalStateException("no JNI reader: " + NativeSignals.libraryReason());
+    long open = lib.getSymbolAddress("s4j_jdk_open");
+    long claimed = lib.getSymbolAddress("s4j_jdk_claimed");
+    if (open == 0 || claimed == 0) throw new IllegalStateException("no JNI reader: s4j_jdk_open or s4j_jdk_claimed missing from libs4jsig");
+    int err = Jni.INVOKER.invokeI0(Jni.I_V, open);
+    if (err != 0) throw new IllegalStateException("no JNI reader: s4j_jdk_open failed at step " + (-err));
+    return new Jni(claimed);
   }
 
   /** Reads {@code completions} by reflection; needs java.lang open to this module. */
@@ -178,6 +237,36 @@ abstract class JdkChildClaims {
     @Override
     String describe() {
       return description;
+    }
+  }
+
+  /** {@code completions} read by s4j_jdk_claimed (s4jjdk.c), from the reaper thread. */
+  private static final class Jni extends JdkChildClaims {
+    static final com.kenai.jffi.Invoker INVOKER = com.kenai.jffi.Invoker.getInstance();
+    static final com.kenai.jffi.CallContext I_V = com.kenai.jffi.CallContext.getCallContext(com.kenai.jffi.Type.SINT,
+        new com.kenai.jffi.Type[0], com.kenai.jffi.CallingConvention.DEFAULT, false);
+    static final com.kenai.jffi.CallContext I_I = com.kenai.jffi.CallContext.getCallContext(com.kenai.jffi.Type.SINT,
+        new com.kenai.jffi.Type[] {com.kenai.jffi.Type.SINT}, com.kenai.jffi.CallingConvention.DEFAULT, false);
+    private final long claimed;
+
+    Jni(long claimed) {
+      this.claimed = claimed;
+    }
+
+    /** A table that cannot be read counts as a claim: a zombie left is better than a status lost. */
+    @Override
+    boolean claimed(int pid) {
+      int r = INVOKER.invokeI1(I_I, claimed, pid);
+      if (r < 0) {
+        log.error("process {}: s4j_jdk_claimed({}) failed at step {}; leaving that zombie to the JDK", Os.getpid(), pid, -r);
+        return true;
+      }
+      return r == 1;
+    }
+
+    @Override
+    String describe() {
+      return "java.lang.ProcessHandleImpl.completions (JNI)";
     }
   }
 

@@ -19,7 +19,10 @@ import java.io.OutputStream;
  * stays). With {@code jffi.boot.library.path} (jffi's stub pre-unpacked), a {@code
  * libs4jsig.so} in one of its directories is loaded in place and nothing is unpacked.
  *
- * <p>{@code -Dsupervisor4j.nativeSignals=false} disables it. When it cannot be loaded
+ * <p>The same library holds the JNI reader of the JDK's table of children (s4jjdk.c), which
+ * {@link JdkChildClaims} binds through {@link #library()}.
+ *
+ * <p>{@code -Dsupervisor4j.nativeSignals=false} disables the fast path. When it cannot be loaded
  * (another arch, no gcc at build time, a noexec directory), {@link #binding()} is null and
  * {@link #reason()} says why: the forwarder then uses sun.misc.Signal.
  *
@@ -31,6 +34,9 @@ final class NativeSignals {
   static final String LIBRARY = "libs4jsig.so";
   private static final int ABI = 1;
 
+  private static Library library;
+  private static String libraryReason;
+  private static boolean libraryLoaded;
   private static S4jSig binding;
   private static String reason;
   private static boolean loaded;
@@ -43,15 +49,47 @@ final class NativeSignals {
   static synchronized S4jSig binding() {
     if (!loaded) {
       loaded = true;
-      try {
-        binding = load();
-      } catch (IOException | RuntimeException | LinkageError e) {
-        binding = null;
-        failed = true;
-        reason = LIBRARY + " could not be loaded: " + e.getMessage();
+      if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
+        reason = "disabled by -D" + PROPERTY + "=false";
+      } else {
+        Library lib = library();
+        if (lib == null) {
+          reason = libraryReason;
+        } else {
+          try {
+            binding = new Jffi(lib);
+          } catch (RuntimeException | LinkageError e) {
+            failed = true;
+            reason = LIBRARY + " could not be bound: " + e.getMessage();
+          }
+        }
       }
     }
     return binding;
+  }
+
+  /**
+   * libs4jsig itself, loaded once whatever {@link #PROPERTY} says (its JDK-table functions,
+   * s4jjdk.c, serve {@link JdkChildClaims}), or null, with {@link #libraryReason()} saying why.
+   */
+  static synchronized Library library() {
+    if (!libraryLoaded) {
+      libraryLoaded = true;
+      try {
+        library = load();
+      } catch (IOException | RuntimeException | LinkageError e) {
+        library = null;
+        failed = true;
+        libraryReason = LIBRARY + " could not be loaded: " + e.getMessage();
+      }
+    }
+    return library;
+  }
+
+  /** Why {@link #library()} is null; null if it is not. */
+  static synchronized String libraryReason() {
+    library();
+    return libraryReason;
   }
 
   /** Why {@link #binding()} is null; null if it is not. */
@@ -84,27 +122,23 @@ final class NativeSignals {
     if (owner == who) owner = null;
   }
 
-  private static S4jSig load() throws IOException {
-    if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
-      reason = "disabled by -D" + PROPERTY + "=false";
-      return null;
-    }
+  private static Library load() throws IOException {
     String platform = Platform.CURRENT.nativeDirectory();
     if (platform == null) {
-      reason = "no " + LIBRARY + " for " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+      libraryReason = "no " + LIBRARY + " for " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
       return null;
     }
     Os.getpid(); // jffi's own stub first: its Invoker is what calls ours
-    Library library = openPreUnpacked();
-    if (library == null) library = openFromJar("/META-INF/native/" + platform + "/" + LIBRARY);
-    if (library == null) return null;
-    Jffi s = new Jffi(library);
+    Library lib = openPreUnpacked();
+    if (lib == null) lib = openFromJar("/META-INF/native/" + platform + "/" + LIBRARY);
+    if (lib == null) return null;
+    Jffi s = new Jffi(lib);
     if (s.s4j_abi() != ABI || s.s4j_record_size() != S4jSig.Record.SIZE) {
-      reason = LIBRARY + " has ABI " + s.s4j_abi() + " and records of " + s.s4j_record_size() + " bytes, expected " + ABI
+      libraryReason = LIBRARY + " has ABI " + s.s4j_abi() + " and records of " + s.s4j_record_size() + " bytes, expected " + ABI
           + " and " + S4jSig.Record.SIZE + " (a stale library)";
       return null;
     }
-    return s;
+    return lib;
   }
 
   private static Library openPreUnpacked() {
@@ -125,7 +159,7 @@ final class NativeSignals {
     byte[] bytes;
     try (InputStream in = NativeSignals.class.getResourceAsStream(resource)) {
       if (in == null) {
-        reason = resource + " is not in this build (gcc was missing when it was built)";
+        libraryReason = resource + " is not in this build (gcc was missing when it was built)";
         return null;
       }
       bytes = in.readAllBytes();

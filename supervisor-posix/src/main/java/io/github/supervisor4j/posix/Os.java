@@ -29,8 +29,6 @@ final class Os {
   static final int ENOEXEC = 8;
   static final int ECHILD = 10;
   static final int EACCES = 13;
-  static final int ENOTDIR = 20;
-  static final int EISDIR = 21;
   static final int EMFILE = 24;
   static final int ENOSYS = 38;
 
@@ -355,11 +353,16 @@ final class Os {
      * @throws SystemCallException with the error posix_spawnp returned (ENOENT, EACCES, ...)
      */
     int start(List<String> argv, List<String> environment) {
+      return start(file, argv, environment);
+    }
+
+    /** As {@link #start(List, List)}, running {@code path} instead (the /bin/sh of execvp's ENOEXEC rule). */
+    int start(String path, List<String> argv, List<String> environment) {
       check(LIBC.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
       Pointer envp = environment != null ? strings(environment) : environ();
       int[] pid = new int[1];
-      int err = LIBC.posix_spawnp(pid, file, actions, attr, strings(argv), envp);
-      if (err != 0) throw failure("posix_spawnp(" + file + ")", err, 0);
+      int err = LIBC.posix_spawnp(pid, path, actions, attr, strings(argv), envp);
+      if (err != 0) throw failure("posix_spawnp(" + path + ")", err, 0);
       return pid[0];
     }
 

@@ -52,6 +52,10 @@ final class ProcessTree {
    */
   private static volatile boolean pidfdMissing = "false".equals(System.getProperty("supervisor4j.pidfd"));
 
+  static {
+    if (pidfdMissing) log.debug("pidfds disabled by -Dsupervisor4j.pidfd=false: signalling by pid after a start-time check");
+  }
+
   /** Which processes are ours: every other one in the PID namespace, our descendants, or none visible. */
   enum Scope { NAMESPACE, SUBTREE, NONE }
 

@@ -25,6 +25,10 @@ import org.slf4j.LoggerFactory;
  * lib/modules and /dev/random before {@code main} runs; so inheritance is opt-in, as systemd's
  * LISTEN_FDS protocol already is.
  *
+ * <p>The command runs as tini's execvp(3) would run it: looked up in PATH (posix_spawnp's
+ * search is execvp's), a file without "#!" run by /bin/sh ({@link #startAsScript}), and the
+ * exit code of a failure as tini's: 127 for ENOENT, 126 for EACCES, 1 for any other errno.
+ *
  * <p>Why not ProcessBuilder: JDK 17 starts children with SIGQUIT blocked (JDK-8234262), and
  * its own reaper thread would race ours for the exit status.
  */
@@ -60,11 +64,13 @@ final class Spawner {
       }
       closeDescriptors(spawn, spec);
       spec.directory().ifPresent(dir -> spawn.changeDirectory(dir.toString()));
+      List<String> env = spec.environment().map(Spawner::environmentStrings).orElse(null);
       int pid;
       try {
-        pid = spawn.start(spec.command(), spec.environment().map(Spawner::environmentStrings).orElse(null));
+        pid = spawn.start(spec.command(), env);
       } catch (SystemCallException e) {
-        throw spawnFailure(file, e.errno());
+        if (e.errno() != Os.ENOEXEC) throw spawnFailure(file, e.errno());
+        pid = startAsScript(spawn, spec.command(), env);
       }
       if (parentHandsOverTerminal) handOverTerminal(pid);
       return pid;
@@ -103,16 +109,27 @@ final class Spawner {
     return keep;
   }
 
-  /** systemd's socket activation: LISTEN_FDS=n means descriptors 3..3+n-1 were passed to us. */
+  private static volatile boolean badListenFdsReported;
+
+  /**
+   * systemd's socket activation: LISTEN_FDS=n means descriptors 3..3+n-1 were passed to us. A
+   * value that is not such a number passes none, with one warning per process (sd_listen_fds(3)
+   * fails on it too).
+   */
   private static int listenFds() {
     String v = System.getenv("LISTEN_FDS");
     if (v == null) return 0;
     try {
       int n = Integer.parseInt(v.trim());
-      return n > 0 && n < 65536 ? n : 0;
+      if (n >= 0 && n < 65536) return n;
     } catch (NumberFormatException e) {
-      return 0;
+      // reported below
     }
+    if (!badListenFdsReported) {
+      badListenFdsReported = true;
+      log.warn("process {}: LISTEN_FDS={} is not a number of descriptors (0 to 65535); passing none of 3 and up", Os.getpid(), v);
+    }
+    return 0;
   }
 
   /**
@@ -153,16 +170,50 @@ final class Spawner {
     return out;
   }
 
+  /**
+   * execvp(3)'s rule for a file the kernel cannot execute (ENOEXEC: a script without "#!"):
+   * run it with /bin/sh, as {@code /bin/sh FILE ARGS...}, FILE being the path that PATH gave.
+   * glibc's posix_spawnp dropped that fallback (since 2.15); tini runs its child with execvp,
+   * so a drop-in must keep it.
+   */
+  private static int startAsScript(Os.Spawn spawn, List<String> command, List<String> env) {
+    String path = pathOf(command.get(0));
+    List<String> argv = new ArrayList<>(command.size() + 1);
+    argv.add(SHELL);
+    argv.add(path);
+    argv.addAll(command.subList(1, command.size()));
+    try {
+      return spawn.start(SHELL, argv, env);
+    } catch (SystemCallException e) {
+      throw spawnFailure(command.get(0), e.errno());
+    }
+  }
+
+  private static final String SHELL = "/bin/sh";
+
+  /**
+   * The file execvp would run for {@code name}: itself if it has a slash, else the first
+   * executable regular file in PATH (glibc's default /bin:/usr/bin when PATH is unset; an
+   * empty entry is the current directory).
+   */
+  static String pathOf(String name) {
+    if (name.indexOf('/') >= 0) return name;
+    String path = System.getenv("PATH");
+    if (path == null) path = "/bin:/usr/bin";
+    for (String dir : path.split(":", -1)) {
+      java.io.File f = dir.isEmpty() ? new java.io.File(name) : new java.io.File(dir, name);
+      if (f.isFile() && f.canExecute()) return dir.isEmpty() ? name : f.getPath();
+    }
+    return name;
+  }
+
+  /** tini's mapping of execvp's errno: ENOENT 127, EACCES 126, anything else 1. */
   private static SpawnException spawnFailure(String cmd, int err) {
     String reason = "exec " + cmd + " failed: " + Os.describe(err);
     switch (err) {
       case Os.ENOENT:
-      case Os.ENOTDIR:
         return new SpawnException(reason + ": command not found", SpawnException.NOT_FOUND);
       case Os.EACCES:
-      case Os.EPERM:
-      case Os.ENOEXEC:
-      case Os.EISDIR:
         return new SpawnException(reason + ": not executable", SpawnException.NOT_EXECUTABLE);
       case Os.EAGAIN: // what fork answers when a pids cgroup (a container's pids limit) or RLIMIT_NPROC is full
         return new SpawnException(reason + ": no process can be added. Fix: raise the container's pids limit"

@@ -3,13 +3,13 @@ package io.github.supervisor4j.posix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.PidNamespace;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -30,23 +30,47 @@ class CooperativeStressTest {
 
   @ParameterizedTest(name = "{0}, JDK table read by {1}")
   @CsvSource({
-    "pid1,      unsafe,     1",
-    "subreaper, unsafe,     1",
+    "pid1,      default,    1",
+    "subreaper, default,    1",
     "pid1,      reflection, 5",
-    "pid1,      heuristic,  5",
+    "pid1,      unsafe,     5",
   })
   @Timeout(180)
   void keepsEveryProcessBuilderExitStatusAndReapsEveryOrphan(String as, String source, int divisor) throws Exception {
     int children = Math.max(1, CHILDREN / divisor);
     int orphans = Math.max(1, ORPHANS / divisor);
-    List<String> jvm = new ArrayList<>(List.of("-D" + JdkChildClaims.SOURCE_PROPERTY + "=" + source));
-    if (source.equals("reflection")) jvm.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
-    Map<String, String> r = run(as, jvm, "COOPERATIVE", children, orphans);
+    Map<String, String> r = run(as, jvmFor(source), "COOPERATIVE", children, orphans);
+    assertEquals(source.equals("default") ? "java.lang.ProcessHandleImpl.completions (JNI)" : r.get("claims"), r.get("claims"),
+        "the default reads the table through JNI, with no flag: " + r);
     assertEquals(children, Integer.parseInt(r.get("children")));
     assertTrue(Integer.parseInt(r.get("spawned")) >= children / 4 - 8, "children started through Reaper.spawn: " + r);
     assertEquals(0, Integer.parseInt(r.get("mismatches")), "waitFor() values that differ from the child's exit code");
     assertEquals(orphans, Long.parseLong(r.get("adopted")), "orphans reaped");
     assertEquals(0, Integer.parseInt(r.get("zombies")), "zombies left");
+  }
+
+  /**
+   * The heuristic (no access to the table) can lose a status when a JDK reaper thread is held
+   * off the CPU for more than its settle time (docs/inapp.md: 1 to 19 in 18,760 here); it must
+   * stay that rare, and it must still reap every orphan.
+   */
+  @Test
+  @Timeout(180)
+  void heuristicLosesAtMostARareStatusAndReapsEveryOrphan() throws Exception {
+    int children = Math.max(1, CHILDREN / 5);
+    int orphans = Math.max(1, ORPHANS / 5);
+    Map<String, String> r = run("pid1", jvmFor("heuristic"), "COOPERATIVE", children, orphans);
+    int mismatches = Integer.parseInt(r.get("mismatches"));
+    assertTrue(mismatches <= Math.max(1, children / 100), "the heuristic lost " + mismatches + " statuses: " + r);
+    assertEquals(orphans, Long.parseLong(r.get("adopted")) - mismatches, "orphans reaped (a stolen status counts as adopted)");
+    assertEquals(0, Integer.parseInt(r.get("zombies")), "zombies left");
+  }
+
+  private static List<String> jvmFor(String source) {
+    List<String> jvm = new ArrayList<>();
+    if (!source.equals("default")) jvm.add("-D" + JdkChildClaims.SOURCE_PROPERTY + "=" + source);
+    if (source.equals("reflection")) jvm.addAll(List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED"));
+    return jvm;
   }
 
   /** Shows the test can fail: the waitpid(-1) policy steals the JDK's statuses in the same run. */
@@ -65,23 +89,19 @@ class CooperativeStressTest {
     List<String> args = new ArrayList<>(List.of("--policy", policy, "--exit-code", Fixtures.path("exit_code"),
         "--orphans-bin", Fixtures.path("orphans"), "--children", Integer.toString(children), "--threads", "8",
         "--orphans", Integer.toString(orphans)));
-    List<String> cmd;
+    if (!as.equals("pid1")) args.add("--subreaper");
+    List<String> cmd = Forks.java(StressFixture.class).options(jvm).args(args).toList();
     if (as.equals("pid1")) {
       PidNamespace.require();
-      cmd = PidNamespace.wrap(TestJvm.command(StressFixture.class, jvm, args));
-    } else {
-      args.add("--subreaper");
-      cmd = TestJvm.command(StressFixture.class, jvm, args);
+      cmd = PidNamespace.wrap(cmd);
     }
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    List<String> lines = new ArrayList<>();
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-      String line;
-      while ((line = in.readLine()) != null) lines.add(line);
+    List<String> lines;
+    try (ForkedProcess p = ForkedProcess.of(cmd).mergedOutput().timeout(Duration.ofSeconds(170)).start()) {
+      int code = p.awaitEnd();
+      lines = p.stdout();
+      assertEquals(0, code, p::describe);
     }
-    assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     String out = String.join("\n", lines);
-    assertEquals(0, p.exitValue(), out);
     String result = lines.stream().filter(l -> l.startsWith("result ")).findFirst()
         .orElseThrow(() -> new AssertionError("no result line:\n" + out));
     System.out.println(as + " " + policy + " " + jvm + ": " + result);
@@ -90,6 +110,7 @@ class CooperativeStressTest {
       int eq = word.indexOf('=');
       if (eq > 0) fields.putIfAbsent(word.substring(0, eq), word.substring(eq + 1));
     }
+    lines.stream().filter(l -> l.startsWith("claims ")).findFirst().ifPresent(l -> fields.put("claims", l.substring("claims ".length())));
     assertTrue(lines.stream().noneMatch(l -> l.startsWith("failure ")), out);
     return fields;
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.Signal;
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,7 @@ class ExitStatusDecodingTest {
     fatalSignals().forEach(s -> args.add(Integer.toString(s)));
     args.add("--core");
     args.add(Integer.toString(Signal.SIGSEGV.number()));
-    try (Running jvm = Running.start(TestJvm.command(ExitStatusFixture.class, args))) {
+    try (ForkedProcess jvm = Forks.start(ExitStatusFixture.class, args)) {
       assertEquals(0, jvm.waitFor(Duration.ofSeconds(90)), jvm::describe);
       for (String line : jvm.stdout()) {
         String[] f = line.split(" ", 3);

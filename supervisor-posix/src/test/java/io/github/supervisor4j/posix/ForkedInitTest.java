@@ -3,6 +3,8 @@ package io.github.supervisor4j.posix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.PidNamespace;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -18,9 +20,9 @@ class ForkedInitTest {
   @Timeout(120)
   void reapsTenThousandSimultaneousOrphansAsPid1AndLeavesNoZombie() throws Exception {
     PidNamespace.require();
-    List<String> cmd = PidNamespace.wrap(TestJvm.command(InitFixture.class,
-        "--wait-orphans", "10000", "--", Fixtures.path("orphans"), "10000"));
-    try (Running init = Running.start(cmd)) {
+    List<String> cmd = PidNamespace.wrap(Forks.java(InitFixture.class)
+        .args("--wait-orphans", "10000", "--", Fixtures.path("orphans"), "10000").toList());
+    try (ForkedProcess init = ForkedProcess.start(cmd)) {
       assertEquals(0, init.waitFor(Duration.ofSeconds(90)), init::describe);
       List<String> out = init.stdout();
       assertEquals(10000, out.stream().filter(l -> l.startsWith("orphan ")).count(), init::describe);
@@ -35,7 +37,7 @@ class ForkedInitTest {
   @Timeout(60)
   void doesNotWarnAsPid1() throws Exception {
     PidNamespace.require();
-    try (Running init = Running.start(PidNamespace.wrap(TestJvm.command(InitFixture.class, "--", "true")))) {
+    try (ForkedProcess init = ForkedProcess.start(PidNamespace.wrap(Forks.java(InitFixture.class).args("--", "true").toList()))) {
       assertEquals(0, init.waitFor(Duration.ofSeconds(30)), init::describe);
       assertEquals(List.of(), init.stderr(), init::describe);
     }

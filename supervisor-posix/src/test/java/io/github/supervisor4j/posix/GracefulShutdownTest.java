@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.Signal;
-import io.github.supervisor4j.posix.ForkedRun.Mode;
+import io.github.supervisor4j.posix.Forks.Mode;
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.PidNamespace;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,16 +48,16 @@ class GracefulShutdownTest {
   }
 
   /** The launcher, at INFO (-v), in {@code mode} (which adds --subreaper for SUBREAPER). */
-  private static ForkedRun launcher(Mode mode, String... args) throws java.io.IOException {
+  private static ForkedProcess launcher(Mode mode, String... args) {
     String[] a = new String[args.length + 1];
     a[0] = "-v";
     System.arraycopy(args, 0, a, 1, args.length);
-    return ForkedRun.start(mode, Launcher.class, a);
+    return Forks.supervisor(mode, Forks.launcherJava(), a);
   }
 
   /** The launcher's INFO line "spawned child process 'sleep' with pid 12", once the child runs. */
-  private static ForkedRun.Line awaitSpawned(ForkedRun run) throws InterruptedException {
-    return run.await(l -> l.contains("] spawned child process "), LONG);
+  private static ForkedProcess.Line awaitSpawned(ForkedProcess run) throws InterruptedException {
+    return run.awaitLine(l -> l.contains("] spawned child process "), "the launcher's 'spawned child process'");
   }
 
   @ParameterizedTest(name = "{0}: {1} to {2} gives {3}")
@@ -67,12 +69,12 @@ class GracefulShutdownTest {
   void childThatExitsOnTheSignalEndsTheSupervisorPromptlyWithItsStatus(Mode mode, Signal signal, String child, int code)
       throws Exception {
     String cmd = child.equals("sleep") ? "sleep" : printSignals();
-    try (ForkedRun run = launcher(mode, "--grace", "30s", "--", cmd, "1000")) {
+    try (ForkedProcess run = launcher(mode, "--grace", "30s", "--", cmd, "1000")) {
       awaitSpawned(run);
       if (child.equals("print_signals")) run.await("ready ");
       long sent = System.nanoTime();
-      run.signal(signal);
-      assertEquals(code, run.awaitExit(LONG), run::output);
+      run.signal(signal.number());
+      assertEquals(code, run.waitFor(LONG), run::output);
       long took = millisSince(sent, run.exitNanos());
       assertTrue(took < 20_000, "took " + took + " ms, as if it had waited for the 30s grace:\n" + run.output());
       assertTrue(run.survivors().isEmpty(), () -> "left behind: " + run.survivors());
@@ -81,10 +83,10 @@ class GracefulShutdownTest {
 
   @Test
   void remapsTheChildsStatusWithEAfterTheShutdownAsWithout() throws Exception {
-    try (ForkedRun run = launcher(Mode.SUBREAPER, "-e", "143", "--grace", "30s", "--", "sleep", "1000")) {
+    try (ForkedProcess run = launcher(Mode.SUBREAPER, "-e", "143", "--grace", "30s", "--", "sleep", "1000")) {
       awaitSpawned(run);
-      run.signal(Signal.SIGTERM);
-      assertEquals(0, run.awaitExit(LONG), run::output);
+      run.signal(Signal.SIGTERM.number());
+      assertEquals(0, run.waitFor(LONG), run::output);
       assertTrue(run.output().contains(" killed by SIGTERM, remapped to 0 by -e"), run::output);
     }
   }
@@ -92,15 +94,15 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void withGroupTheSignalReachesTheChildsWholeProcessGroup(Mode mode) throws Exception {
-    try (ForkedRun run = launcher(mode, "-g", "--grace", "30s", "--kill-after", "300ms",
+    try (ForkedProcess run = launcher(mode, "-g", "--grace", "30s", "--kill-after", "300ms",
         "--", "sh", "-c", printSignals() + " --ignore-term & wait")) {
       run.await("ready ");
-      run.signal(Signal.SIGTERM);
+      run.signal(Signal.SIGTERM.number());
       // The shell dies of SIGTERM (143). print_signals, in its group, ignores it and prints it
       // before the escalation that follows is even logged; without -g it would see SIGTERM only
       // from the escalation, after that log line.
-      assertEquals(143, run.awaitExit(LONG), run::output);
-      List<String> lines = run.lines();
+      assertEquals(143, run.waitFor(LONG), run::output);
+      List<String> lines = run.stdout();
       int term = lines.indexOf("TERM");
       int escalation = -1;
       for (int i = 0; i < lines.size() && escalation < 0; i++) {
@@ -114,18 +116,18 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void childIgnoringSigtermIsKilledOnceGraceAndKillAfterHavePassed(Mode mode) throws Exception {
-    try (ForkedRun run = launcher(mode, "--grace", "1s", "--kill-after", "1s", "--",
+    try (ForkedProcess run = launcher(mode, "--grace", "1s", "--kill-after", "1s", "--",
         printSignals(), "--ignore-term")) {
       int child = run.awaitPid("ready");
       // The scan must see what runs now: the child, the supervisor JVM and, for PID1, unshare.
       assertEquals(mode == Mode.PID1 ? 3 : 2, run.survivors().size(), "the scan for survivors is blind");
       long sent = System.nanoTime();
-      run.signal(Signal.SIGTERM);
-      assertEquals(128 + 9, run.awaitExit(LONG), run::output);
+      run.signal(Signal.SIGTERM.number());
+      assertEquals(128 + 9, run.waitFor(LONG), run::output);
       long took = millisSince(sent, run.exitNanos());
       assertTrue(took >= 2000, "SIGKILL came after " + took + " ms, before grace 1s + kill-after 1s:\n" + run.output());
       assertTrue(took < 30_000, "took " + took + " ms:\n" + run.output());
-      List<String> lines = run.lines();
+      List<String> lines = run.stdout();
       assertEquals(2, lines.stream().filter(l -> l.equals("TERM")).count(), "forwarded SIGTERM, then the tree's SIGTERM:\n" + run.output());
       assertTrue(lines.stream().anyMatch(l -> l.endsWith("sending SIGKILL to 1 process still alive after 1s: " + child + " (print_signals)")),
           run::output);
@@ -138,11 +140,11 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void terminateEndsDaemonAndSetsidProcessAndExitsWithTheChildsStatus(Mode mode) throws Exception {
-    try (ForkedRun run = launcher(mode, "--on-child-exit", "terminate", "--kill-after", "500ms",
+    try (ForkedProcess run = launcher(mode, "--on-child-exit", "terminate", "--kill-after", "500ms",
         "--", daemons(), "7", "1000", "1000", "--daemon-ignores-term")) {
       int daemon = run.awaitPid("daemon");
       int session = run.awaitPid("session");
-      assertEquals(7, run.awaitExit(LONG), run::output);
+      assertEquals(7, run.waitFor(LONG), run::output);
       String out = run.output();
       assertTrue(out.contains("sending SIGTERM to 2 processes"), out);
       assertTrue(out.contains(daemon + " (daemons)") && out.contains(session + " (daemons)"), out);
@@ -156,11 +158,11 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void sigtermWhileWaitingForTheOthersTerminatesThem(Mode mode) throws Exception {
-    try (ForkedRun run = launcher(mode, "--on-child-exit", "wait", "--kill-after", "500ms",
+    try (ForkedProcess run = launcher(mode, "--on-child-exit", "wait", "--kill-after", "500ms",
         "--", daemons(), "7", "1000", "1000", "--daemon-ignores-term")) {
-      run.await(l -> l.contains("waiting for 2 other processes to exit (--on-child-exit wait)"), LONG);
-      run.signal(Signal.SIGTERM);
-      assertEquals(7, run.awaitExit(LONG), run::output);
+      run.await(l -> l.contains("waiting for 2 other processes to exit (--on-child-exit wait)"), "the wait for the other processes");
+      run.signal(Signal.SIGTERM.number());
+      assertEquals(7, run.waitFor(LONG), run::output);
       String out = run.output();
       assertTrue(out.contains("SIGTERM received while waiting for the other processes; terminating them"), out);
       assertTrue(out.contains("sending SIGTERM to 2 processes") && out.contains("sending SIGKILL to 1 process"), out);
@@ -172,12 +174,12 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void waitExitsOnlyAfterDaemonAndSetsidProcessHaveExited(Mode mode) throws Exception {
-    try (ForkedRun run = launcher(mode, "--on-child-exit", "wait",
+    try (ForkedProcess run = launcher(mode, "--on-child-exit", "wait",
         "--", daemons(), "7", "2", "1")) {
       int daemon = run.awaitPid("daemon");
       int session = run.awaitPid("session");
-      assertEquals(7, run.awaitExit(LONG), run::output);
-      List<String> lines = run.lines();
+      assertEquals(7, run.waitFor(LONG), run::output);
+      List<String> lines = run.stdout();
       int exitLine = -1;
       for (int i = 0; i < lines.size() && exitLine < 0; i++) {
         if (lines.get(i).contains("] main child ") && lines.get(i).endsWith(" exited 7")) exitLine = i;
@@ -191,10 +193,10 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void exitLeavesAtOnceWithoutWaitingForDaemons(Mode mode) throws Exception {
-    try (ForkedRun run = launcher(mode, "--on-child-exit", "exit",
+    try (ForkedProcess run = launcher(mode, "--on-child-exit", "exit",
         "--", daemons(), "7", "30", "30")) {
-      long started = run.await("session ").nanos();
-      assertEquals(7, run.awaitExit(LONG), run::output);
+      long started = run.awaitLine(l -> l.startsWith("session "), "the session's line").nanos();
+      assertEquals(7, run.waitFor(LONG), run::output);
       long took = millisSince(started, run.exitNanos());
       assertTrue(took < 20_000, "took " + took + " ms, as if it had waited for the 30 s daemons:\n" + run.output());
       assertTrue(!run.output().contains(" done"), run::output);
@@ -208,14 +210,14 @@ class GracefulShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void preStopDelayHoldsSigtermBeforeTheChildSeesIt(Mode mode) throws Exception {
-    try (ForkedRun run = launcher(mode, "--pre-stop-delay", "1s", "--grace", "10s",
+    try (ForkedProcess run = launcher(mode, "--pre-stop-delay", "1s", "--grace", "10s",
         "--", printSignals())) {
       run.await("ready ");
       long sent = System.nanoTime();
-      run.signal(Signal.SIGTERM);
-      long seen = run.await(l -> l.equals("TERM"), LONG).nanos();
+      run.signal(Signal.SIGTERM.number());
+      long seen = run.awaitLine(l -> l.equals("TERM"), "TERM from the child").nanos();
       assertTrue(millisSince(sent, seen) >= 1000, "the child saw SIGTERM " + millisSince(sent, seen) + " ms after it was sent");
-      assertEquals(0, run.awaitExit(LONG), run::output);
+      assertEquals(0, run.waitFor(LONG), run::output);
       assertTrue(run.output().contains("holding SIGTERM for 1s before forwarding it to child"), run::output);
     }
   }
@@ -224,21 +226,18 @@ class GracefulShutdownTest {
   void subreaperNeverSignalsAProcessOutsideItsSubtree() throws Exception {
     // The sibling shares the supervisor's process group and session: kill(0), kill(-pgid) or a
     // walk of all of /proc would reach it.
-    Process sibling = new ProcessBuilder(printSignals()).start();
-    try (ForkedRun run = launcher(Mode.SUBREAPER, "--grace", "500ms", "--kill-after", "500ms",
+    try (ForkedProcess sibling = ForkedProcess.start(List.of(printSignals()));
+         ForkedProcess run = launcher(Mode.SUBREAPER, "--grace", "500ms", "--kill-after", "500ms",
         "--", daemons(), "0", "1000", "1000", "--stay", "--daemon-ignores-term")) {
-      java.io.BufferedReader siblingOut = new java.io.BufferedReader(new java.io.InputStreamReader(sibling.getInputStream()));
-      assertTrue(siblingOut.readLine().startsWith("ready "));
+      sibling.await("ready ");
       run.await("session ");
-      run.signal(Signal.SIGTERM);
-      assertEquals(143, run.awaitExit(LONG), run::output);
+      run.signal(Signal.SIGTERM.number());
+      assertEquals(143, run.waitFor(LONG), run::output);
       assertTrue(run.output().contains("sending SIGKILL to 1 process"), run::output);
       assertTrue(run.survivors().isEmpty(), () -> "left behind: " + run.survivors());
       assertTrue(sibling.isAlive(), "the sibling outside the subtree was killed");
       Thread.sleep(100); // a signal sent to the sibling would be printed by now
-      assertEquals(0, sibling.getInputStream().available(), "the sibling received a signal");
-    } finally {
-      sibling.destroyForcibly();
+      assertEquals(1, sibling.stdout().size(), () -> "the sibling received a signal: " + sibling.describe());
     }
   }
 
@@ -248,14 +247,15 @@ class GracefulShutdownTest {
     // where "every process but 1" would be every process of the machine.
     PidNamespace.require();
     List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--pid", "--fork", "--kill-child"));
-    cmd.addAll(TestJvm.command(Launcher.class, List.of("-XX:-UsePerfData"),
-        List.of("--on-child-exit", "terminate", "--", daemons(), "7", "1000", "1000")));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(40, TimeUnit.SECONDS), out);
-    assertEquals(7, p.exitValue(), out);
-    assertTrue(out.contains("cannot use /proc, which shows another PID namespace"), out);
-    assertTrue(!out.contains("sending SIG"), out);
+    cmd.addAll(Forks.launcherJava()
+        .args("--on-child-exit", "terminate", "--", daemons(), "7", "1000", "1000").toList());
+    try (ForkedProcess run = ForkedProcess.of(cmd).mergedOutput().start()) {
+      assertEquals(7, run.waitFor(LONG), run::describe);
+      run.awaitEnd();
+      String out = run.output();
+      assertTrue(out.contains("cannot use /proc, which shows another PID namespace"), out);
+      assertTrue(!out.contains("sending SIG"), out);
+    }
   }
 
   @ParameterizedTest
@@ -269,9 +269,9 @@ class GracefulShutdownTest {
   void badValueGivesOneLineAndTheUsageExitCode(String option, String message) throws Exception {
     List<String> args = new java.util.ArrayList<>(List.of(option.split(" ")));
     args.addAll(List.of("--", "true"));
-    try (ForkedRun run = ForkedRun.startPlain(Launcher.class, args.toArray(new String[0]))) {
-      assertEquals(1, run.awaitExit(LONG), run::output); // usage error
-      List<String> lines = run.linesAfterExit();
+    try (ForkedProcess run = Forks.plain(Forks.launcherJava(), args.toArray(new String[0]))) {
+      assertEquals(1, run.waitFor(LONG), run::output); // usage error
+      List<String> lines = run.stdoutAtEnd();
       assertEquals(1, lines.size(), run::output);
       assertTrue(lines.get(0).startsWith("[FATAL supervisor4j (") && lines.get(0).endsWith(")] " + message), run::output);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.Signal;
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -36,10 +37,10 @@ class IdleCpuTest {
   @Timeout(60)
   void reaperThreadUsesUnder50msOfCpuWhileIdleFor10s() throws Exception {
     long ticksPerSecond = clockTicks();
-    try (Running withChild = Running.start(TestJvm.command(InitFixture.class, "--subreaper", "--", "sleep", "600"));
-         Running noChild = Running.start(TestJvm.command(InitFixture.class, "--subreaper"))) {
-      withChild.await("target child ", WAIT);
-      noChild.await("idle", WAIT);
+    try (ForkedProcess withChild = Forks.start(InitFixture.class, "--subreaper", "--", "sleep", "600");
+         ForkedProcess noChild = Forks.start(InitFixture.class, "--subreaper")) {
+      withChild.await("target child ");
+      noChild.await("idle");
       Path a = reaperThread(withChild.pid());
       Path b = reaperThread(noChild.pid());
       long a0 = cpuTicks(a);
@@ -58,7 +59,7 @@ class IdleCpuTest {
           () -> {
             if (waitid != null) assertEquals(waitid, aCall, "blocked in waitid while the child sleeps");
           });
-      Os.kill((int) withChild.pid(), Signal.SIGTERM.number());
+      withChild.signal(Signal.SIGTERM.number());
       assertEquals(128 + 15, withChild.waitFor(WAIT), "SIGTERM was forwarded to sleep; " + withChild.describe());
     }
   }

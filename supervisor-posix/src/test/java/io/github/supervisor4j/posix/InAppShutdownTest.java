@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.Signal;
-import io.github.supervisor4j.posix.ForkedRun.Mode;
+import io.github.supervisor4j.posix.Forks.Mode;
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
@@ -26,19 +27,19 @@ class InAppShutdownTest {
   @ParameterizedTest
   @EnumSource(Mode.class)
   void sigtermToTheAppTerminatesThenKillsItsChildrenAndAdoptedOrphans(Mode mode) throws Exception {
-    try (ForkedRun run = ForkedRun.start(mode, InAppShutdownFixture.class, "--grace", "500ms", "--kill-after", "1s", "--jdk-child",
+    try (ForkedProcess run = Forks.supervisor(mode, Forks.java(InAppShutdownFixture.class).options("-XX:-UsePerfData"), "--grace", "500ms", "--kill-after", "1s", "--jdk-child",
         "--", Fixtures.path("print_signals"), "--ignore-term",
         "--", Fixtures.path("daemons"), "0", "1000", "1000")) {
       int stubborn = run.awaitPid("ready");
       int daemon = run.awaitPid("daemon");
       int session = run.awaitPid("session");
       int jdkChild = run.awaitPid("jdk child");
-      run.await(l -> l.equals("ready"), Duration.ofSeconds(30));
+      run.awaitEquals("ready");
       // The daemons main exited 0 at once; its daemon and setsid child are now the app's orphans.
       run.await("reaped ");
       long sent = System.nanoTime();
-      run.signal(Signal.SIGTERM);
-      assertEquals(143, run.awaitExit(Duration.ofSeconds(40)), run::output);
+      run.signal(Signal.SIGTERM.number());
+      assertEquals(143, run.waitFor(Duration.ofSeconds(40)), run::output);
       long took = TimeUnit.NANOSECONDS.toMillis(run.exitNanos() - sent);
       String out = run.output();
       assertTrue(took >= 1500, "exited " + took + " ms after SIGTERM, before grace 500ms + kill-after 1s:\n" + out);

@@ -1,11 +1,13 @@
 package io.github.supervisor4j.posix;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -23,13 +25,14 @@ class JdkChildClaimsTest {
   private static JdkChildClaims source(String name) throws Exception {
     switch (name) {
       case "unsafe": return JdkChildClaims.viaUnsafe();
+      case "jni": return JdkChildClaims.viaJni();
       case "heuristic": return JdkChildClaims.heuristic();
       default: throw new IllegalArgumentException(name);
     }
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"unsafe", "heuristic"})
+  @ValueSource(strings = {"jni", "unsafe", "heuristic"})
   @Timeout(30)
   void claimsARunningProcessBuilderChildUntilTheJdkReapedIt(String name) throws Exception {
     JdkChildClaims claims = source(name);
@@ -41,34 +44,30 @@ class JdkChildClaimsTest {
     } finally {
       p.destroy();
     }
-    p.waitFor();
+    assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "sleep outlived SIGTERM");
     awaitClaim(claims, pid, false);
   }
 
-  @Test
+  @ParameterizedTest
+  @ValueSource(strings = {"jni", "unsafe"})
   @Timeout(30)
-  void ignoresTheNonReapingEntryOfProcessHandleOnExit() throws Exception {
-    JdkChildClaims claims = JdkChildClaims.viaUnsafe();
+  void ignoresTheNonReapingEntryOfProcessHandleOnExit(String name) throws Exception {
+    JdkChildClaims claims = source(name);
     // A process that is not our child: its onExit() entry in the table does not reap.
-    Process parent = new ProcessBuilder("sh", "-c", "sleep 30 & echo $!; wait").start();
-    try {
-      int grandchild = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream())).readLine().trim());
+    try (ForkedProcess parent = ForkedProcess.start(List.of("sh", "-c", "sleep 30 & echo $!; wait"))) {
+      int grandchild = Integer.parseInt(parent.await(l -> l.matches("[0-9]+"), "the grandchild's pid"));
       ProcessHandle.of(grandchild).orElseThrow().onExit();
       claims.beginBatch();
       assertFalse(claims.claimed(grandchild), "a ProcessHandle.onExit() watcher claimed pid " + grandchild);
       assertTrue(claims.claimed((int) parent.pid()));
-      ProcessHandle.of(grandchild).ifPresent(ProcessHandle::destroy);
-    } finally {
-      parent.destroy();
-      parent.waitFor(10, TimeUnit.SECONDS);
     }
   }
 
   @Test
-  void reflectionNeedsJavaLangOpened() {
-    // Surefire runs without --add-opens; detect() then falls back to Unsafe.
+  void reflectionNeedsJavaLangOpenedAndTheDefaultWithoutItIsJni() {
+    // Surefire runs without --add-opens; detect() then takes JNI, exact and silent.
     assertThrows(RuntimeException.class, JdkChildClaims::reflective);
-    assertTrue(JdkChildClaims.detect().describe().contains("sun.misc.Unsafe"));
+    assertEquals("java.lang.ProcessHandleImpl.completions (JNI)", JdkChildClaims.detect().describe());
   }
 
   private static void awaitClaim(JdkChildClaims claims, int pid, boolean expected) throws InterruptedException {

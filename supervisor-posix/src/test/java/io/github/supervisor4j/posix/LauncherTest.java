@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.ForwarderConfig;
 import io.github.supervisor4j.Signal;
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.PidNamespace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,16 +52,42 @@ class LauncherTest {
   enum Where {
     SUBREAPER, PID1;
 
-    LauncherRun launcher(String... args) throws Exception {
-      if (this == SUBREAPER) {
-        String[] withS = new String[args.length + 1];
-        withS[0] = "-s";
-        System.arraycopy(args, 0, withS, 1, args.length);
-        return LauncherRun.launcher(withS);
-      }
-      PidNamespace.require();
-      return LauncherRun.inPidNamespace(args);
+    ForkedProcess launcher(String... args) throws Exception {
+      return launcher(List.of(), args);
     }
+
+    /** The launcher with these JVM options (before -jar) and {@code args}. */
+    ForkedProcess launcher(List<String> jvm, String... args) throws Exception {
+      List<String> cmd = Forks.launcherJava().options(jvm).args(this == SUBREAPER ? prepend("-s", args) : args).toList();
+      if (this == SUBREAPER) return Forks.any(cmd, Map.of());
+      PidNamespace.require();
+      return Forks.any(PidNamespace.wrap(cmd), Map.of());
+    }
+  }
+
+  /** The launcher's two signal paths: libs4jsig's C handler (the default) and the sun.misc.Signal fallback. */
+  enum SignalPath {
+    NATIVE, JAVA;
+
+    List<String> jvm() {
+      return this == NATIVE ? List.of() : List.of("-D" + NativeSignals.PROPERTY + "=false");
+    }
+
+    /** The launcher's debug line that says which path it took. */
+    boolean saidBy(String line) {
+      return this == NATIVE ? line.contains("in libs4jsig's signal handler") : line.contains("forwarding signals with sun.misc.Signal");
+    }
+  }
+
+  /** Both places, both signal paths, both session modes (dumb-init crosses its modes the same way). */
+  static Stream<Arguments> everyMode() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (Where w : Where.values()) {
+      for (SignalPath p : SignalPath.values()) {
+        for (boolean setsid : new boolean[] {false, true}) b.add(Arguments.of(w, p, setsid));
+      }
+    }
+    return b.build();
   }
 
   /** The signals the launcher forwards: every forwardable one except SIGTTIN and SIGTTOU. */
@@ -72,20 +100,31 @@ class LauncherTest {
 
   // ---- signals -------------------------------------------------------------------------
 
-  @ParameterizedTest
-  @EnumSource(Where.class)
-  void forwardsEveryCatchableSignalToTheChildAndExitsWithItsStatus(Where where) throws Exception {
-    try (LauncherRun run = where.launcher("--", Fixtures.path("print_signals"))) {
-      run.awaitOut(l -> l.startsWith("ready "));
+  /**
+   * print_signals takes each signal with sigwaitinfo and prints every delivery, so a signal
+   * forwarded twice, or one forwarded that should not be, shows as a line of its own.
+   */
+  @ParameterizedTest(name = "{0}, {1} path, setsid={2}")
+  @MethodSource("everyMode")
+  void forwardsEveryCatchableSignalExactlyOnceToTheChildAndExitsWithItsStatus(Where where, SignalPath path, boolean setsid)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("-vvv"));
+    if (setsid) args.add("--setsid");
+    args.addAll(List.of("--", Fixtures.path("print_signals")));
+    try (ForkedProcess run = where.launcher(path.jvm(), args.toArray(new String[0]))) {
+      run.awaitErr(path::saidBy, "the launcher's line for the " + path + " path");
+      run.await("ready ");
       List<Signal> order = new ArrayList<>(forwarded());
       order.remove(Signal.SIGTERM);
       order.add(Signal.SIGTERM); // ends print_signals
       for (Signal s : order) {
-        run.signal(s);
-        run.awaitOut(l -> l.equals(abbreviation(s)));
+        run.signal(s.number());
+        run.awaitEquals(abbreviation(s));
       }
-      assertEquals(0, run.exitCode(), run::toString);
-      assertEquals(order.size() + 1, run.out().size(), () -> "each signal forwarded exactly once: " + run);
+      assertEquals(0, run.awaitEnd(), run::describe);
+      List<String> expected = new ArrayList<>();
+      order.forEach(s -> expected.add(abbreviation(s)));
+      assertEquals(expected, run.stdout().subList(1, run.stdout().size()), () -> "each signal forwarded exactly once, in order: " + run);
     }
   }
 
@@ -104,15 +143,15 @@ class LauncherTest {
   @ParameterizedTest
   @EnumSource(Where.class)
   void ignoresSigttinAndSigttouAndNeverStops(Where where) throws Exception {
-    try (LauncherRun run = where.launcher("--", Fixtures.path("print_signals"))) {
-      run.awaitOut(l -> l.startsWith("ready "));
-      run.signal(Signal.SIGTTIN);
-      run.signal(Signal.SIGTTOU);
-      run.signal(Signal.SIGTSTP);
-      run.awaitOut(l -> l.equals("TSTP"));
-      run.signal(Signal.SIGTERM);
-      assertEquals(0, run.exitCode());
-      assertEquals(List.of("TSTP", "TERM"), run.out().subList(1, run.out().size()), run::toString);
+    try (ForkedProcess run = where.launcher("--", Fixtures.path("print_signals"))) {
+      run.await("ready ");
+      run.signal(Signal.SIGTTIN.number());
+      run.signal(Signal.SIGTTOU.number());
+      run.signal(Signal.SIGTSTP.number());
+      run.awaitEquals("TSTP");
+      run.signal(Signal.SIGTERM.number());
+      assertEquals(0, run.waitFor());
+      assertEquals(List.of("TSTP", "TERM"), run.stdout().subList(1, run.stdout().size()), run::toString);
     }
   }
 
@@ -134,31 +173,34 @@ class LauncherTest {
     List<String> args = new ArrayList<>(List.of("-s", "-vv"));
     args.addAll(options);
     args.addAll(List.of("--", "sh", "-c", "trap '' USR1; " + Fixtures.path("print_signals") + " & wait"));
-    try (LauncherRun run = LauncherRun.launcher(env, args.toArray(new String[0]))) {
-      int grandchild = Integer.parseInt(run.awaitOut(l -> l.startsWith("ready ")).substring(6));
-      run.signal(Signal.SIGUSR1);
-      run.awaitErr(l -> l.contains("forwarded SIGUSR1 to " + (reaches ? "process group" : "child")));
-      if (reaches) run.awaitOut(l -> l.equals("USR1"));
+    try (ForkedProcess run = Forks.launcher(env, args.toArray(new String[0]))) {
+      int grandchild = Integer.parseInt(run.await("ready ").substring(6));
+      run.signal(Signal.SIGUSR1.number());
+      run.awaitErr("forwarded SIGUSR1 to " + (reaches ? "process group" : "child"));
+      if (reaches) run.awaitEquals("USR1");
       // End the grandchild directly, so that no orphan outlives the test; sh's wait then returns 0.
       Os.kill(grandchild, Signal.SIGTERM.number());
-      run.awaitOut(l -> l.equals("TERM"));
-      assertEquals(0, run.exitCode(), run::toString);
-      assertEquals(reaches, run.out().contains("USR1"), run::toString);
+      run.awaitEquals("TERM");
+      assertEquals(0, run.waitFor(), run::toString);
+      assertEquals(reaches, run.stdout().contains("USR1"), run::toString);
     }
   }
 
-  @Test
-  void rewritesAndDropsSignalsWithR() throws Exception {
-    try (LauncherRun run = LauncherRun.launcher("-s", "-r", "15:10", "--rewrite=HUP:0", "--", Fixtures.path("print_signals"))) {
-      int child = Integer.parseInt(run.awaitOut(l -> l.startsWith("ready ")).substring(6));
-      run.signal(Signal.SIGHUP);
-      run.signal(Signal.SIGTERM);
-      run.awaitOut(l -> l.equals("USR1"));
-      run.signal(Signal.SIGINT);
-      run.awaitOut(l -> l.equals("INT"));
+  @ParameterizedTest
+  @EnumSource(SignalPath.class)
+  void rewritesAndDropsSignalsWithR(SignalPath path) throws Exception {
+    List<String> cmd = Forks.launcherJava().options(path.jvm())
+        .args("-s", "-r", "15:10", "--rewrite=HUP:0", "--", Fixtures.path("print_signals")).toList();
+    try (ForkedProcess run = Forks.any(cmd, Map.of())) {
+      int child = Integer.parseInt(run.await("ready ").substring(6));
+      run.signal(Signal.SIGHUP.number()); // dropped: had it been forwarded, print_signals would print HUP before USR1
+      run.signal(Signal.SIGTERM.number());
+      run.awaitEquals("USR1");
+      run.signal(Signal.SIGINT.number());
+      run.awaitEquals("INT");
       Os.kill(child, Signal.SIGKILL.number());
-      assertEquals(128 + 9, run.exitCode());
-      assertEquals(List.of("USR1", "INT"), run.out().subList(1, run.out().size()), run::toString);
+      assertEquals(128 + 9, run.awaitEnd());
+      assertEquals(List.of("USR1", "INT"), run.stdout().subList(1, run.stdout().size()), run::toString);
     }
   }
 
@@ -168,10 +210,10 @@ class LauncherTest {
     // so the signal lands around the spawn: held and delivered once the child exists, or
     // forwarded at once. Either way the child must die of it. (Which of the two happened
     // depends on timing; the holding itself is the forwarder's, and not forced here.)
-    try (LauncherRun run = LauncherRun.launcher("-s", "-vv", "--", "sleep", "30")) {
-      run.awaitErr(l -> l.contains("reaper started"));
-      run.signal(Signal.SIGUSR1);
-      assertEquals(128 + 10, run.exitCode(), run::toString);
+    try (ForkedProcess run = Forks.launcher("-s", "-vv", "--", "sleep", "30")) {
+      run.awaitErr("reaper started");
+      run.signal(Signal.SIGUSR1.number());
+      assertEquals(128 + 10, run.waitFor(), run::toString);
     }
   }
 
@@ -181,8 +223,8 @@ class LauncherTest {
   @ValueSource(ints = {0, 1, 42, 126, 127, 255})
   void exitsWithTheChildsExitCodeAsTiniDoes(int code) throws Exception {
     String[] cmd = {"--", "sh", "-c", "exit " + code};
-    try (LauncherRun run = LauncherRun.launcher(prepend("-s", cmd))) {
-      assertEquals(code, run.exitCode());
+    try (ForkedProcess run = Forks.launcher(prepend("-s", cmd))) {
+      assertEquals(code, run.waitFor());
     }
     assertEquals(code, tini(prepend("-s", cmd)));
   }
@@ -191,8 +233,8 @@ class LauncherTest {
   @ValueSource(strings = {"exit 0", "exit 3", "exit 255", "kill -TERM $$", "kill -KILL $$"})
   void exitsWithTheChildsStatusAsPid1(String script) throws Exception {
     int expected = script.startsWith("exit") ? Integer.parseInt(script.substring(5)) : script.contains("TERM") ? 143 : 137;
-    try (LauncherRun run = Where.PID1.launcher("--", "sh", "-c", script)) {
-      assertEquals(expected, run.exitCode(), run::toString);
+    try (ForkedProcess run = Where.PID1.launcher("--", "sh", "-c", script)) {
+      assertEquals(expected, run.waitFor(), run::toString);
     }
   }
 
@@ -200,8 +242,8 @@ class LauncherTest {
   @EnumSource(value = Signal.class, names = {"SIGHUP", "SIGKILL", "SIGTERM", "SIGSEGV"})
   void exits128PlusTheSignalThatKilledTheChildAsTiniDoes(Signal signal) throws Exception {
     String[] cmd = {"-s", "--", "sh", "-c", "kill -" + signal.shortName() + " $$"};
-    try (LauncherRun run = LauncherRun.launcher(cmd)) {
-      assertEquals(128 + signal.number(), run.exitCode());
+    try (ForkedProcess run = Forks.launcher(cmd)) {
+      assertEquals(128 + signal.number(), run.waitFor());
     }
     assertEquals(128 + signal.number(), tini(cmd));
   }
@@ -217,16 +259,16 @@ class LauncherTest {
   @ParameterizedTest
   @MethodSource("remaps")
   void remapsExitCodesWithEAsTiniDoes(String[] args, int expected) throws Exception {
-    try (LauncherRun run = LauncherRun.launcher(prepend("-s", args))) {
-      assertEquals(expected, run.exitCode());
+    try (ForkedProcess run = Forks.launcher(prepend("-s", args))) {
+      assertEquals(expected, run.waitFor());
     }
     assertEquals(expected, tini(prepend("-s", args)));
   }
 
   @Test
   void longFormOfERemapsToo() throws Exception {
-    try (LauncherRun run = LauncherRun.launcher("-s", "--remap-exit", "7", "--", "sh", "-c", "exit 7")) {
-      assertEquals(0, run.exitCode());
+    try (ForkedProcess run = Forks.launcher("-s", "--remap-exit", "7", "--", "sh", "-c", "exit 7")) {
+      assertEquals(0, run.waitFor());
     }
   }
 
@@ -240,9 +282,9 @@ class LauncherTest {
   @ParameterizedTest
   @MethodSource("execFailures")
   void exits127Or126WithOneLineNamingTheCommandAsTiniDoes(String command, int code, String text) throws Exception {
-    try (LauncherRun run = LauncherRun.launcher("-s", "--", command, "arg")) {
-      assertEquals(code, run.exitCode());
-      List<String> err = run.errAfterExit();
+    try (ForkedProcess run = Forks.launcher("-s", "--", command, "arg")) {
+      assertEquals(code, run.waitFor());
+      List<String> err = run.stderrAtEnd();
       assertEquals(1, err.size(), err::toString);
       assertTrue(err.get(0).startsWith("[FATAL supervisor4j (") && err.get(0).contains("exec " + command + " failed") && err.get(0).contains(text), err::toString);
     }
@@ -266,12 +308,12 @@ class LauncherTest {
   @ParameterizedTest
   @MethodSource("badInput")
   void rejectsBadInputWithOneLineAndExitCode1(String[] args, Map<String, String> env, String text, String[] tiniArgs) throws Exception {
-    try (LauncherRun run = LauncherRun.launcher(env, args)) {
-      assertEquals(EXIT_USAGE, run.exitCode());
-      List<String> err = run.errAfterExit();
+    try (ForkedProcess run = Forks.launcher(env, args)) {
+      assertEquals(EXIT_USAGE, run.waitFor());
+      List<String> err = run.stderrAtEnd();
       assertEquals(1, err.size(), () -> "exactly one line: " + err);
       assertTrue(err.get(0).startsWith("[FATAL supervisor4j (") && err.get(0).contains(text), err::toString);
-      assertTrue(run.out().isEmpty(), run::toString);
+      assertTrue(run.stdout().isEmpty(), run::toString);
     }
     if (tiniArgs != null) assertEquals(EXIT_USAGE, tini(tiniArgs), "tini's exit code for the same mistake");
   }
@@ -281,10 +323,10 @@ class LauncherTest {
   @Test
   void helpListsEveryOptionEnvironmentVariableAndExitCodeIncludingAllOfTinis() throws Exception {
     String help;
-    try (LauncherRun run = LauncherRun.launcher("--help")) {
-      assertEquals(0, run.exitCode());
-      run.errAfterExit();
-      help = String.join("\n", run.out());
+    try (ForkedProcess run = Forks.launcher("--help")) {
+      assertEquals(0, run.waitFor());
+      run.stderrAtEnd();
+      help = String.join("\n", run.stdout());
     }
     for (String s : List.of("-s, --subreaper", "-p, --parent-death-signal", "-g, --process-group", "-e, --remap-exit", "-w, --warn-on-reap",
         "-v, --verbose", "-l, --license", "-h, --help", "--version", "-r, --rewrite", "--setsid", "-c, --single-child", "--pause",
@@ -293,10 +335,13 @@ class LauncherTest {
         "TINI_VERBOSITY", "128+N", "127", "126", "1 for a usage error")) {
       assertTrue(help.contains(s), () -> "--help mentions " + s);
     }
-    Process tini = new ProcessBuilder(TINI, "-h").start();
-    String tiniHelp = new String(tini.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    tini.waitFor();
-    for (String line : tiniHelp.split("\n")) {
+    List<String> tiniHelp;
+    try (ForkedProcess tini = ForkedProcess.start(List.of(TINI, "-h"))) {
+      tini.awaitEnd();
+      tiniHelp = tini.stdout();
+    }
+    assertFalse(tiniHelp.isEmpty(), "tini -h printed nothing");
+    for (String line : tiniHelp) {
       String t = line.trim();
       if (t.startsWith("-") || t.startsWith("TINI_")) {
         String option = t.substring(0, t.indexOf(':')).split(" ")[0];
@@ -307,15 +352,123 @@ class LauncherTest {
 
   @Test
   void printsVersionAndLicenceAndExits0() throws Exception {
-    try (LauncherRun run = LauncherRun.launcher("--version")) {
-      assertEquals(0, run.exitCode());
-      run.errAfterExit();
-      assertTrue(run.out().get(0).startsWith("supervisor4j launcher "), run::toString);
+    try (ForkedProcess run = Forks.launcher("--version")) {
+      assertEquals(0, run.waitFor());
+      run.stderrAtEnd();
+      assertEquals(List.of("supervisor4j launcher " + System.getProperty("supervisor4j.version")), run.stdout(),
+          "the version from the shipped jar's manifest");
     }
-    try (LauncherRun run = LauncherRun.launcher("-l")) {
-      assertEquals(0, run.exitCode());
-      run.errAfterExit();
-      assertTrue(String.join("\n", run.out()).contains("jnr"), run::toString);
+    try (ForkedProcess run = Forks.launcher("-l")) {
+      assertEquals(0, run.waitFor());
+      run.stderrAtEnd();
+      assertTrue(String.join("\n", run.stdout()).contains("jnr"), run::toString);
+    }
+  }
+
+  /** The jar as shipped: its manifest, and `java -jar` with no option at all prints nothing of the JDK's. */
+  @Test
+  void shippedJarRunsWithItsManifestAndNoJvmOptionSilently() throws Exception {
+    java.util.jar.Manifest mf;
+    try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Forks.launcherJar().toFile())) {
+      mf = jar.getManifest();
+    }
+    java.util.jar.Attributes main = mf.getMainAttributes();
+    assertEquals(Launcher.class.getName(), main.getValue("Main-Class"));
+    assertEquals("ALL-UNNAMED", main.getValue("Enable-Native-Access"));
+    assertEquals(System.getProperty("supervisor4j.version"), main.getValue("Implementation-Version"));
+    List<String> bare = List.of(io.github.supervisor4j.testing.JavaCommand.java(), "-jar", Forks.launcherJar().toString(),
+        "-s", "-v", "--", "sh", "-c", "exit 3");
+    try (ForkedProcess run = Forks.any(bare, Map.of())) {
+      assertEquals(3, run.awaitEnd(), run::describe);
+      assertTrue(run.stderr().stream().allMatch(l -> l.startsWith("[INFO  supervisor4j (")), () -> "only our own INFO lines: " + run);
+      assertTrue(run.stdout().isEmpty(), run::describe);
+    }
+  }
+
+  // ---- tini's exec contract (execvp(3)) ------------------------------------------------
+
+  @TempDir static Path execDir;
+
+  /** Files for the exec cases: each name below, in {@link #execDir}. */
+  private static Path execFile(String name) throws IOException {
+    Path d = execDir;
+    switch (name) {
+      case "no-shebang": return script(d.resolve(name), "echo \"ran as $0 with $*\"; exit 7\n", "rwxr-xr-x");
+      case "garbage": return write(d.resolve(name), new byte[] {1, 2, 3, 'x', 'y', 10}, "rwxr-xr-x");
+      case "not-executable": return script(d.resolve(name), "#!/bin/sh\necho hi\n", "rw-r--r--");
+      case "loop":
+        if (!Files.exists(d.resolve("loop"), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.createSymbolicLink(d.resolve("loop"), d.resolve("loop2"));
+          Files.createSymbolicLink(d.resolve("loop2"), d.resolve("loop"));
+        }
+        return d.resolve("loop");
+      case "bin1/tool": // not executable: PATH's search goes on to bin2
+        Files.createDirectories(d.resolve("bin1"));
+        return script(d.resolve(name), "#!/bin/sh\necho bin1\n", "rw-r--r--");
+      case "bin2/tool":
+        Files.createDirectories(d.resolve("bin2"));
+        return script(d.resolve(name), "#!/bin/sh\necho \"bin2 $0\"\n", "rwxr-xr-x");
+      default: throw new IllegalArgumentException(name);
+    }
+  }
+
+  private static Path script(Path p, String text, String mode) throws IOException {
+    return write(p, text.getBytes(StandardCharsets.UTF_8), mode);
+  }
+
+  private static Path write(Path p, byte[] bytes, String mode) throws IOException {
+    Files.write(p, bytes);
+    Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(mode));
+    return p;
+  }
+
+  /**
+   * How tini's execvp runs a command, and ours side by side: the PATH search (a
+   * non-executable match is skipped, an empty entry is the current directory, an unset PATH is
+   * /bin:/usr/bin), a file without "#!" run by /bin/sh, the empty name, and the exit code of
+   * each errno: ENOENT 127, EACCES 126, any other (ENOTDIR, ELOOP) 1.
+   */
+  static Stream<Arguments> execCases() {
+    // command, PATH (null: inherited, "-": unset), files to make first
+    return Stream.of(
+        Arguments.of("@no-shebang", null, List.of("no-shebang")),
+        Arguments.of("@garbage", null, List.of("garbage")),
+        Arguments.of("no-shebang", ":/usr/bin:/bin", List.of("no-shebang")),
+        Arguments.of("tool", "@bin1:@bin2:/usr/bin:/bin", List.of("bin1/tool", "bin2/tool")),
+        Arguments.of("sh", "-", List.of()),
+        Arguments.of("", null, List.of()),
+        Arguments.of("supervisor4j-no-such-command", null, List.of()),
+        Arguments.of("@not-executable", null, List.of("not-executable")),
+        Arguments.of("/etc", null, List.of()),
+        Arguments.of("/etc/passwd/x", null, List.of()),
+        Arguments.of("@loop", null, List.of("loop")));
+  }
+
+  @ParameterizedTest(name = "[{0}] with PATH {1}")
+  @MethodSource("execCases")
+  void runsTheCommandAsTinisExecvpDoes(String command, String path, List<String> files) throws Exception {
+    for (String f : files) execFile(f);
+    String cmd = command.startsWith("@") ? execDir.resolve(command.substring(1)).toString() : command;
+    Map<String, String> env = new HashMap<>();
+    if ("-".equals(path)) env.put("PATH", null);
+    else if (path != null) env.put("PATH", path.replace("@", execDir + "/"));
+    int tiniCode;
+    List<String> theirs;
+    boolean tiniFailedToExec;
+    try (ForkedProcess tini = ForkedProcess.of(List.of(TINI, "-s", "--", cmd, "arg1")).directory(execDir).env(env).start()) {
+      tiniCode = tini.awaitEnd();
+      theirs = tini.stdout();
+      tiniFailedToExec = tini.stderr().stream().anyMatch(l -> l.startsWith("[FATAL tini (") && l.contains("exec " + cmd + " failed: "));
+    }
+    // The launcher's java is named by its full path, so an unset PATH changes only the child's look-up.
+    try (ForkedProcess run = ForkedProcess.of(Forks.launcherCommand("-s", "--", cmd, "arg1")).directory(execDir).env(env).start()) {
+      assertEquals(tiniCode, run.awaitEnd(), () -> "exit code, tini's and ours; " + run);
+      assertEquals(theirs, run.stdout(), "what the command printed, under tini and under us");
+      if (tiniFailedToExec) {
+        List<String> err = run.stderr();
+        assertEquals(1, err.size(), run::describe);
+        assertTrue(err.get(0).startsWith("[FATAL supervisor4j (") && err.get(0).contains("exec " + cmd + " failed: "), run::describe);
+      }
     }
   }
 
@@ -340,29 +493,30 @@ class LauncherTest {
     List<String> args = new ArrayList<>(options);
     args.addAll(List.of("--", "true"));
     List<String> err;
-    try (LauncherRun run = LauncherRun.launcher(env, args.toArray(new String[0]))) {
-      assertEquals(0, run.exitCode());
-      err = run.errAfterExit();
+    try (ForkedProcess run = Forks.launcher(env, args.toArray(new String[0]))) {
+      assertEquals(0, run.waitFor());
+      err = run.stderrAtEnd();
     }
     assertEquals(warns, err.stream().anyMatch(l -> l.startsWith("[WARN  supervisor4j (") && l.contains("is not running as PID 1")), err::toString);
     assertEquals(info, err.stream().anyMatch(l -> l.startsWith("[INFO  supervisor4j (") && l.contains("spawned child process 'true'")), err::toString);
     assertTrue(err.stream().allMatch(l -> l.startsWith("[")), () -> "only tini-style lines: " + err);
     if (tiniToo) {
-      LauncherRun tini = LauncherRun.start(prependList(TINI, args), env, false);
-      assertEquals(0, tini.exitCode());
-      List<String> tiniErr = tini.errAfterExit();
-      assertEquals(warns, tiniErr.stream().anyMatch(l -> l.contains("Tini is not running as PID 1")), tiniErr::toString);
-      // tini writes INFO and DEBUG lines to stdout, WARN and FATAL to stderr; we write all to stderr.
-      assertEquals(info, tini.out().stream().anyMatch(l -> l.startsWith("[INFO  tini")), tini::toString);
+      try (ForkedProcess tini = Forks.any(prependList(TINI, args), env)) {
+        assertEquals(0, tini.waitFor());
+        List<String> tiniErr = tini.stderrAtEnd();
+        assertEquals(warns, tiniErr.stream().anyMatch(l -> l.contains("Tini is not running as PID 1")), tiniErr::toString);
+        // tini writes INFO and DEBUG lines to stdout, WARN and FATAL to stderr; we write all to stderr.
+        assertEquals(info, tini.stdout().stream().anyMatch(l -> l.startsWith("[INFO  tini")), tini::toString);
+      }
     }
   }
 
   @Test
   @Timeout(60)
   void doesNotWarnAsPid1() throws Exception {
-    try (LauncherRun run = Where.PID1.launcher("-v", "--", "true")) {
-      assertEquals(0, run.exitCode());
-      List<String> err = run.errAfterExit();
+    try (ForkedProcess run = Where.PID1.launcher("-v", "--", "true")) {
+      assertEquals(0, run.waitFor());
+      List<String> err = run.stderrAtEnd();
       assertFalse(err.stream().anyMatch(l -> l.contains("WARN")), err::toString);
       assertTrue(err.stream().anyMatch(l -> l.startsWith("[INFO  supervisor4j (1)]")), err::toString);
     }
@@ -376,12 +530,12 @@ class LauncherTest {
     // The inner shell leaves `sleep 0.2` behind as an orphan of ours; then the child waits for
     // a line that the test sends once the orphan has been reaped.
     String script = "sh -c 'sleep 0.2 & echo orphan $!' ; read line";
-    try (LauncherRun run = where.launcher("-w", "--", "sh", "-c", script)) {
-      String orphan = run.awaitOut(l -> l.startsWith("orphan ")).substring(7);
-      run.awaitErr(l -> l.contains("[WARN ") && l.contains("reaped zombie process " + orphan + " (exited 0)"));
+    try (ForkedProcess run = where.launcher("-w", "--", "sh", "-c", script)) {
+      String orphan = run.await("orphan ").substring(7);
+      run.awaitErr(l -> l.contains("[WARN ") && l.contains("reaped zombie process " + orphan + " (exited 0)"), "warning of reaped orphan " + orphan);
       run.stdin().write("done\n".getBytes(StandardCharsets.UTF_8));
       run.stdin().close();
-      assertEquals(0, run.exitCode(), run::toString);
+      assertEquals(0, run.waitFor(), run::toString);
     }
   }
 
@@ -391,30 +545,33 @@ class LauncherTest {
   @Timeout(60)
   void pauseModeAsPid1ReapsAnOrphanLeftByAProcessThatJoinedTheNamespaceThenExits0OnSigterm() throws Exception {
     PidNamespace.require();
-    try (LauncherRun run = LauncherRun.inPidNamespace("-v")) {
-      run.awaitErr(l -> l.contains("pause mode: reaping orphans"));
-      long pid1 = run.launcherPid();
+    try (ForkedProcess run = Forks.launcherAsPid1("-v")) {
+      run.awaitErr("pause mode: reaping orphans");
+      long pid1 = run.supervisorPid();
       // Like `docker run --pid=container:X`: a process joins the namespace, forks, and exits.
-      Process joiner = new ProcessBuilder("nsenter", "-t", Long.toString(pid1), "-p", "-m",
-          "sh", "-c", "(sleep 0.3; exit 3) & echo $!; exit 0").start();
-      String orphan = new String(joiner.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      assertEquals(0, joiner.waitFor());
-      run.awaitErr(l -> l.startsWith("[INFO  supervisor4j (1)]") && l.contains("reaped zombie process " + orphan + " (exited 3)"));
-      run.signal(Signal.SIGTERM);
-      assertEquals(0, run.exitCode(), run::toString);
-      assertFalse(run.err().stream().anyMatch(l -> l.contains("WARN")), run::toString);
+      // (The joiner's run is closed only once the orphan, which carries its token, is reaped.)
+      try (ForkedProcess joiner = ForkedProcess.start(List.of("nsenter", "-t", Long.toString(pid1), "-p", "-m",
+          "sh", "-c", "(sleep 0.3; exit 3) & echo $!; exit 0"))) {
+        String orphan = joiner.await(l -> !l.isBlank(), "the orphan's pid").trim();
+        assertEquals(0, joiner.waitFor(), joiner::describe);
+        run.awaitErr(l -> l.startsWith("[INFO  supervisor4j (1)]") && l.contains("reaped zombie process " + orphan + " (exited 3)"),
+            "PID 1's line for reaped orphan " + orphan);
+      }
+      run.signal(Signal.SIGTERM.number());
+      assertEquals(0, run.waitFor(), run::toString);
+      assertFalse(run.stderr().stream().anyMatch(l -> l.contains("WARN")), run::toString);
     }
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"SIGINT", "SIGTERM"})
   void pauseModeNotAsPid1WarnsAndExits0OnSigintOrSigterm(String signal) throws Exception {
-    try (LauncherRun run = LauncherRun.launcher(signal.equals("SIGINT") ? new String[] {"-s", "--pause", "-v"} : new String[] {"-v"})) {
-      run.awaitErr(l -> l.contains("pause mode: reaping orphans"));
-      run.signal(Signal.parse(signal));
-      assertEquals(0, run.exitCode(), run::toString);
-      assertTrue(run.err().stream().anyMatch(l -> l.startsWith("[WARN ") && l.contains("PID 1")), run::toString);
-      assertTrue(run.err().stream().anyMatch(l -> l.contains("received " + signal)), run::toString);
+    try (ForkedProcess run = Forks.launcher(signal.equals("SIGINT") ? new String[] {"-s", "--pause", "-v"} : new String[] {"-v"})) {
+      run.awaitErr("pause mode: reaping orphans");
+      run.signal(Signal.parse(signal).number());
+      assertEquals(0, run.waitFor(), run::toString);
+      assertTrue(run.stderr().stream().anyMatch(l -> l.startsWith("[WARN ") && l.contains("PID 1")), run::toString);
+      assertTrue(run.stderr().stream().anyMatch(l -> l.contains("received " + signal)), run::toString);
     }
   }
 
@@ -423,40 +580,39 @@ class LauncherTest {
   @ParameterizedTest
   @EnumSource(Where.class)
   void childStartsWithEmptySignalMaskDefaultDispositionsAndOnlyDescriptors012(Where where) throws Exception {
-    try (LauncherRun run = where.launcher("--", Fixtures.path("list_fds"))) {
-      assertEquals(0, run.exitCode());
-      run.errAfterExit();
-      assertEquals(List.of("fds 0 1 2", "SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"), run.out(), run::toString);
+    try (ForkedProcess run = where.launcher("--", Fixtures.path("list_fds"))) {
+      assertEquals(0, run.waitFor());
+      run.stderrAtEnd();
+      assertEquals(List.of("fds 0 1 2", "SigBlk:\t0000000000000000", "SigIgn:\t0000000000000000"), run.stdout(), run::toString);
     }
   }
 
   @Test
   void childRunsInItsOwnProcessGroupByDefaultAndInItsOwnSessionWithSetsid() throws Exception {
     String show = "read -r _ _ _ _ pgrp sid _ < /proc/$$/stat; echo pid=$$ pgrp=$pgrp sid=$sid";
-    try (LauncherRun run = LauncherRun.launcher("-s", "--", "sh", "-c", show)) {
-      assertEquals(0, run.exitCode());
-      String[] f = run.awaitOut(l -> l.startsWith("pid=")).split(" ");
+    try (ForkedProcess run = Forks.launcher("-s", "--", "sh", "-c", show)) {
+      assertEquals(0, run.waitFor());
+      String[] f = run.await("pid=").split(" ");
       assertEquals(f[0].substring(4), f[1].substring(5), "own process group");
       assertTrue(!f[0].substring(4).equals(f[2].substring(4)), "not a session leader");
     }
-    try (LauncherRun run = LauncherRun.launcher("-s", "--setsid", "--", "sh", "-c", show)) {
-      assertEquals(0, run.exitCode());
-      String[] f = run.awaitOut(l -> l.startsWith("pid=")).split(" ");
+    try (ForkedProcess run = Forks.launcher("-s", "--setsid", "--", "sh", "-c", show)) {
+      assertEquals(0, run.waitFor());
+      String[] f = run.await("pid=").split(" ");
       assertEquals(f[0].substring(4), f[2].substring(4), "session leader");
     }
   }
 
   @Test
   void passesStdinStdoutEnvironmentAndDirectoryThrough() throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(LauncherRun.launcherCommand("-s", "--", "sh", "-c", "cat; echo \"$GREETING\"; pwd"));
-    pb.directory(new java.io.File("/usr"));
-    pb.environment().put("GREETING", "hello from the environment");
-    Process p = pb.start();
-    p.getOutputStream().write("line one\nline two\n".getBytes(StandardCharsets.UTF_8));
-    p.getOutputStream().close();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor());
-    assertEquals("line one\nline two\nhello from the environment\n/usr\n", out);
+    try (ForkedProcess run = ForkedProcess.of(Forks.launcherCommand("-s", "--", "sh", "-c", "cat; echo \"$GREETING\"; pwd"))
+        .directory(Paths.get("/usr")).env("GREETING", "hello from the environment").start()) {
+      run.send("line one");
+      run.send("line two");
+      run.closeStdin();
+      assertEquals(0, run.awaitEnd(), run::describe);
+      assertEquals(List.of("line one", "line two", "hello from the environment", "/usr"), run.stdout());
+    }
   }
 
   @Test
@@ -470,19 +626,21 @@ class LauncherTest {
     Path outer = Files.writeString(dir.resolve("outer.sh"),
         "sh " + inner + " \"$@\"\nexec sleep 60\n");
     List<String> cmd = new ArrayList<>(List.of("sh", outer.toString()));
-    cmd.addAll(LauncherRun.launcherCommand("-s", "-vv", "-p", "SIGUSR1", "--", Fixtures.path("print_signals")));
-    try (LauncherRun run = LauncherRun.start(PidNamespace.wrap(cmd), Map.of(), true)) {
-      run.awaitOut(l -> l.startsWith("ready "));
+    cmd.addAll(Forks.launcherCommand("-s", "-vv", "-p", "SIGUSR1", "--", Fixtures.path("print_signals")));
+    try (ForkedProcess run = Forks.any(PidNamespace.wrap(cmd), Map.of())) {
+      run.await("ready ");
       run.stdin().write("die\n".getBytes(StandardCharsets.UTF_8));
       run.stdin().flush();
-      run.awaitOut(l -> l.equals("USR1"));
+      run.awaitEquals("USR1");
       // The launcher, adopted by PID 1 (inner.sh may still be listed there as a zombie).
-      long init = run.launcherPid();
+      long init = run.supervisorPid();
       int launcher = 0;
+      long deadline = System.nanoTime() + ForkedProcess.DEFAULT_TIMEOUT.toNanos();
       while (launcher == 0) {
+        if (System.nanoTime() > deadline) throw new AssertionError("the launcher was never adopted by PID 1; " + run);
         for (String pid : Files.readString(Paths.get("/proc/" + init + "/task/" + init + "/children")).trim().split(" ")) {
           try {
-            if (!pid.isEmpty() && Files.readString(Paths.get("/proc/" + pid + "/cmdline")).contains(Launcher.class.getName())) {
+            if (!pid.isEmpty() && Files.readString(Paths.get("/proc/" + pid + "/cmdline")).contains("-launcher.jar")) {
               launcher = Integer.parseInt(pid);
             }
           } catch (java.nio.file.NoSuchFileException e) {
@@ -491,8 +649,8 @@ class LauncherTest {
         }
       }
       Os.kill(launcher, Signal.SIGTERM.number());
-      run.awaitOut(l -> l.equals("TERM"));
-      run.awaitErr(l -> l.contains("main child ") && l.endsWith(" exited 0"));
+      run.awaitEquals("TERM");
+      run.awaitErr(l -> l.contains("main child ") && l.endsWith(" exited 0"), "main child exited 0");
     }
   }
 
@@ -500,7 +658,7 @@ class LauncherTest {
 
   /** The launcher's (or tini's) command as one shell word list, for {@code script -c}. */
   private static String shellWords(boolean tini, String... args) {
-    List<String> cmd = tini ? prependList(TINI, List.of(args)) : LauncherRun.launcherCommand(args);
+    List<String> cmd = tini ? prependList(TINI, List.of(args)) : Forks.launcherCommand(args);
     return cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
   }
 
@@ -513,41 +671,41 @@ class LauncherTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void ctrlCReachesAnInteractiveShellChildWhichThenExits130(boolean tini) throws Exception {
-    try (LauncherRun run = LauncherRun.start(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-i"), "/dev/null"),
-        Map.of("ENV", "/dev/null"), false)) {
+    try (ForkedProcess run = Forks.any(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-i"), "/dev/null"),
+        Map.of("ENV", "/dev/null"))) {
       // The terminal holds typed lines until the shell reads them. The job prints "started"
       // itself, so by then the interactive shell has made it the terminal's foreground group
       // (dash does that in the job's process before its exec); an `echo started; sleep 30`
       // would race the shell's hand-over of the terminal to sleep.
       run.stdin().write("sh -c 'echo started; exec sleep 30'\n".getBytes(StandardCharsets.UTF_8));
       run.stdin().flush();
-      run.awaitOut(l -> l.endsWith("started") && !l.contains("echo"));
+      run.await(l -> l.endsWith("started") && !l.contains("echo"), "'started' from the job (not the typed echo)");
       String before = processes();
       run.stdin().write(3); // Ctrl-C: the terminal sends SIGINT to its foreground group
       // Read by the shell only once sleep has died of SIGINT, so $? is sleep's status.
       run.stdin().write("exit $?\n".getBytes(StandardCharsets.UTF_8));
       run.stdin().flush();
-      assertEquals(130, run.exitCode(), () -> run + "\nprocesses before Ctrl-C:\n" + before + "\nnow:\n" + processes());
+      assertEquals(130, run.waitFor(), () -> run + "\nprocesses before Ctrl-C:\n" + before + "\nnow:\n" + processes());
     }
   }
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void ctrlCEndsANonInteractiveChildWith130(boolean tini) throws Exception {
-    try (LauncherRun run = LauncherRun.start(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-c", "echo started $$; sleep 30"), "/dev/null"),
-        Map.of(), false)) {
-      int child = Integer.parseInt(run.awaitOut(l -> l.startsWith("started ")).substring(8));
+    try (ForkedProcess run = Forks.any(List.of("script", "-qec", shellWords(tini, "-s", "--", "sh", "-c", "echo started $$; sleep 30"), "/dev/null"),
+        Map.of())) {
+      int child = Integer.parseInt(run.await("started ").substring(8));
       awaitForegroundGroup(child);
       String before = processes();
       run.stdin().write(3); // Ctrl-C
       run.stdin().flush();
-      assertEquals(130, run.exitCode(), () -> run + "\nprocesses before Ctrl-C:\n" + before + "\nnow:\n" + processes());
+      assertEquals(130, run.waitFor(), () -> run + "\nprocesses before Ctrl-C:\n" + before + "\nnow:\n" + processes());
     }
   }
 
   /** Waits until {@code pid}'s process group is the foreground group of its terminal (/proc/pid/stat: pgrp, tpgid). */
   private static void awaitForegroundGroup(int pid) throws Exception {
-    long deadline = System.nanoTime() + LauncherRun.TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + ForkedProcess.DEFAULT_TIMEOUT.toNanos();
     String stat = "";
     while (System.nanoTime() < deadline) {
       stat = Files.readString(Paths.get("/proc/" + pid + "/stat"));
@@ -578,11 +736,11 @@ class LauncherTest {
   void worksWhenTmpIsNoexecOrReadOnlyByUnpackingJffiElsewhere() throws Exception {
     PidNamespace.require(); // root, for unshare --mount
     for (String options : List.of("noexec", "ro")) {
-      String java = LauncherRun.launcherCommand("-s", "-vvvv", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
-      try (LauncherRun run = LauncherRun.start(List.of("unshare", "--mount", "sh", "-c",
-          PidNamespace.mountPrivateTmp(options) + " && exec " + java), Map.of(), false)) {
-        assertEquals(0, run.exitCode(), run::toString);
-        assertTrue(run.errAfterExit().stream().anyMatch(l -> l.contains("java.io.tmpdir /tmp is on a " + (options.equals("ro") ? "read-only" : "noexec")
+      String java = Forks.launcherCommand("-s", "-vvvv", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
+      try (ForkedProcess run = Forks.any(List.of("unshare", "--mount", "sh", "-c",
+          PidNamespace.mountPrivateTmp(options) + " && exec " + java), Map.of())) {
+        assertEquals(0, run.waitFor(), run::toString);
+        assertTrue(run.stderrAtEnd().stream().anyMatch(l -> l.contains("java.io.tmpdir /tmp is on a " + (options.equals("ro") ? "read-only" : "noexec")
             + " mount (/tmp), so jffi unpacks into")), run::toString);
       }
     }
@@ -591,7 +749,7 @@ class LauncherTest {
   @Test
   void failsWithOneLineNamingJffiExtractDirWhenNoDirectoryCanHoldJffi() throws Exception {
     PidNamespace.require();
-    String java = LauncherRun.launcherCommand("-s", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
+    String java = Forks.launcherCommand("-s", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
     StringBuilder mounts = new StringBuilder();
     mounts.append(PidNamespace.mountPrivateTmp("noexec")).append(" && ");
     for (String dir : List.of("/dev/shm", "/run", "/var/tmp")) {
@@ -601,10 +759,10 @@ class LauncherTest {
     env.put("HOME", "/tmp");
     env.put("XDG_RUNTIME_DIR", null);
     env.put("JAVA_TOOL_OPTIONS", null);
-    try (LauncherRun run = LauncherRun.start(List.of("unshare", "--mount", "sh", "-c",
-        mounts + "cd /tmp && exec " + java.replaceFirst("' ", "' '-Duser.home=/tmp' ")), env, false)) {
-      assertEquals(EXIT_FAILURE, run.exitCode(), run::toString);
-      List<String> err = run.errAfterExit();
+    try (ForkedProcess run = Forks.any(List.of("unshare", "--mount", "sh", "-c",
+        mounts + "cd /tmp && exec " + java.replaceFirst("' ", "' '-Duser.home=/tmp' ")), env)) {
+      assertEquals(EXIT_FAILURE, run.waitFor(), run::toString);
+      List<String> err = run.stderrAtEnd();
       assertEquals(1, err.size(), err::toString);
       assertTrue(err.get(0).startsWith("[FATAL supervisor4j (") && err.get(0).contains("-Djffi.extract.dir="), err::toString);
     }
@@ -618,10 +776,9 @@ class LauncherTest {
   }
 
   private static int tini(String... args) throws Exception {
-    Process p = new ProcessBuilder(prependList(TINI, List.of(args))).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
-    return p.exitValue();
+    try (ForkedProcess tini = Forks.any(prependList(TINI, List.of(args)), Map.of())) {
+      return tini.awaitEnd();
+    }
   }
 
   private static String[] prepend(String first, String... rest) {

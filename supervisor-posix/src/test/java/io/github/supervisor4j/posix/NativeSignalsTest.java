@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.ForwarderConfig;
 import io.github.supervisor4j.Signal;
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -44,19 +45,19 @@ class NativeSignalsTest {
   @Timeout(60)
   void forwardsOnTheChosenPathHoldingASignalUntilTheTargetExists(boolean nativeSignals) throws Exception {
     List<String> jvm = List.of("-D" + NativeSignals.PROPERTY + "=" + nativeSignals);
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, jvm,
-        List.of("--print-path", "--target-on-input", "--", Fixtures.path("print_signals"))))) {
-      assertEquals("signals " + (nativeSignals ? "native" : "java"), init.await("signals ", WAIT), init::describe);
-      init.await("ready ", WAIT);
-      Os.kill((int) init.pid(), Signal.SIGUSR1.number());
-      init.await("forward SIGUSR1 HELD", WAIT);
+    try (ForkedProcess init = Forks.start(InitFixture.class, jvm,
+        List.of("--print-path", "--target-on-input", "--", Fixtures.path("print_signals")))) {
+      assertEquals("signals " + (nativeSignals ? "native" : "java"), init.await("signals "), init::describe);
+      init.await("ready ");
+      init.signal(Signal.SIGUSR1.number());
+      init.await("forward SIGUSR1 HELD");
       init.send("target now");
-      assertEquals("forward SIGUSR1 FORWARDED SIGUSR1", init.await("forward SIGUSR1 FORWARDED", WAIT));
-      assertEquals("USR1", init.await(NativeSignalsTest::isPrintedSignal, "USR1", WAIT), init::describe);
-      Os.kill((int) init.pid(), Signal.SIGWINCH.number());
-      assertEquals("forward SIGWINCH FORWARDED SIGWINCH", init.await("forward SIGWINCH", WAIT));
-      assertEquals("WINCH", init.await(NativeSignalsTest::isPrintedSignal, "WINCH", WAIT), init::describe);
-      Os.kill((int) init.pid(), Signal.SIGTERM.number());
+      assertEquals("forward SIGUSR1 FORWARDED SIGUSR1", init.await("forward SIGUSR1 FORWARDED"));
+      assertEquals("USR1", init.await(NativeSignalsTest::isPrintedSignal, "USR1"), init::describe);
+      init.signal(Signal.SIGWINCH.number());
+      assertEquals("forward SIGWINCH FORWARDED SIGWINCH", init.await("forward SIGWINCH"));
+      assertEquals("WINCH", init.await(NativeSignalsTest::isPrintedSignal, "WINCH"), init::describe);
+      init.signal(Signal.SIGTERM.number());
       assertEquals(0, init.waitFor(WAIT), init::describe);
     }
   }
@@ -68,15 +69,15 @@ class NativeSignalsTest {
   @Test
   @Timeout(60)
   void nativePathForwardsUnderXrs() throws Exception {
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, List.of("-Xrs"),
-        List.of("--print-path", "--", Fixtures.path("print_signals"))))) {
-      assertEquals("signals native", init.await("signals ", WAIT), init::describe);
-      init.await("ready ", WAIT);
-      init.await("target child ", WAIT);
-      Os.kill((int) init.pid(), Signal.SIGUSR1.number());
-      assertEquals("USR1", init.await(NativeSignalsTest::isPrintedSignal, "USR1", WAIT), init::describe);
-      Os.kill((int) init.pid(), Signal.SIGTERM.number());
-      assertEquals("TERM", init.await(NativeSignalsTest::isPrintedSignal, "TERM", WAIT), init::describe);
+    try (ForkedProcess init = Forks.start(InitFixture.class, List.of("-Xrs"),
+        List.of("--print-path", "--", Fixtures.path("print_signals")))) {
+      assertEquals("signals native", init.await("signals "), init::describe);
+      init.await("ready ");
+      init.await("target child ");
+      init.signal(Signal.SIGUSR1.number());
+      assertEquals("USR1", init.await(NativeSignalsTest::isPrintedSignal, "USR1"), init::describe);
+      init.signal(Signal.SIGTERM.number());
+      assertEquals("TERM", init.await(NativeSignalsTest::isPrintedSignal, "TERM"), init::describe);
       assertEquals(0, init.waitFor(WAIT), init::describe);
     }
   }

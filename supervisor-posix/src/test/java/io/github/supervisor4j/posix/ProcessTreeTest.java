@@ -5,8 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.Signal;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,24 +25,25 @@ import org.junit.jupiter.api.condition.OS;
 @Timeout(30)
 class ProcessTreeTest {
   private final List<Process> started = new ArrayList<>();
+  private final List<ForkedProcess> runs = new ArrayList<>();
   private final ProcessTree tree = new ProcessTree((int) ProcessHandle.current().pid(), ProcessTree.Scope.SUBTREE);
 
   @AfterEach
   void killStarted() {
     for (Process p : started) p.descendants().forEach(ProcessHandle::destroyForcibly);
     started.forEach(Process::destroyForcibly);
+    runs.forEach(ForkedProcess::close);
   }
 
   /** Starts a shell with a background sleep and a setsid sleep, and returns the shell. */
-  private Process shellWithTwoSleeps(String extra) throws Exception {
-    Process sh = new ProcessBuilder("sh", "-c", "sleep 1000 & setsid sleep 1000 & " + extra + " echo started; wait").start();
-    started.add(sh);
-    BufferedReader r = new BufferedReader(new InputStreamReader(sh.getInputStream()));
-    assertEquals("started", r.readLine());
+  private ForkedProcess shellWithTwoSleeps(String extra) throws Exception {
+    ForkedProcess sh = ForkedProcess.start(List.of("sh", "-c", "sleep 1000 & setsid sleep 1000 & " + extra + " echo started; wait"));
+    runs.add(sh);
+    sh.awaitEquals("started");
     return sh;
   }
 
-  private Map<Integer, Proc.Stat> membersUnder(Process sh) throws InterruptedException {
+  private Map<Integer, Proc.Stat> membersUnder(ForkedProcess sh) throws InterruptedException {
     // The shell's children may still be between fork and exec: wait until both are "sleep".
     for (int i = 0; i < 200; i++) {
       Map<Integer, Proc.Stat> under = tree.members().stream()
@@ -57,7 +57,7 @@ class ProcessTreeTest {
 
   @Test
   void listsChildrenAndTheirChildrenWithCommandNames() throws Exception {
-    Process sh = shellWithTwoSleeps("");
+    ForkedProcess sh = shellWithTwoSleeps("");
     Map<Integer, Proc.Stat> under = membersUnder(sh);
     assertEquals("sh", under.get((int) sh.pid()).comm());
     List<Proc.Stat> sleeps = under.values().stream().filter(m -> m.ppid() == sh.pid()).collect(Collectors.toList());
@@ -74,7 +74,7 @@ class ProcessTreeTest {
 
   @Test
   void signalsTheProcessItListed() throws Exception {
-    Process sh = shellWithTwoSleeps("");
+    ForkedProcess sh = shellWithTwoSleeps("");
     Proc.Stat sleep = membersUnder(sh).values().stream().filter(m -> m.comm().equals("sleep")).findFirst().orElseThrow();
     assertTrue(tree.signal(sleep, Signal.SIGKILL));
     awaitGoneOrZombie(sleep.pid());
@@ -83,7 +83,7 @@ class ProcessTreeTest {
 
   @Test
   void neverSignalsAPidWhoseStartTimeDiffersAsAfterPidReuse() throws Exception {
-    Process sh = shellWithTwoSleeps("");
+    ForkedProcess sh = shellWithTwoSleeps("");
     Proc.Stat sleep = membersUnder(sh).values().stream().filter(m -> m.comm().equals("sleep")).findFirst().orElseThrow();
     // The same pid as a process with another start time: what a recycled pid looks like.
     Proc.Stat recycled = new Proc.Stat(sleep.pid(), sleep.ppid(), 'S', sleep.startTime() + 1, "sleep");
@@ -96,7 +96,7 @@ class ProcessTreeTest {
 
   @Test
   void refusesToSignalAProcessOutsideItsSubtreeEvenWhenAskedTo() throws Exception {
-    Process sh = shellWithTwoSleeps("");
+    ForkedProcess sh = shellWithTwoSleeps("");
     membersUnder(sh);
     Process outside = new ProcessBuilder("sleep", "1000").start();
     started.add(outside);

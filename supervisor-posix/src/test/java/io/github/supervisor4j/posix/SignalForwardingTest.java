@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.github.supervisor4j.ForwarderConfig;
 import io.github.supervisor4j.Signal;
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,20 +44,23 @@ class SignalForwardingTest {
     order.add(Signal.SIGTERM);
     Map<Signal, String> received = new LinkedHashMap<>();
     int exit;
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, "--", Fixtures.path("print_signals")))) {
-      init.await("ready ", WAIT);
-      init.await("target child ", WAIT);
+    List<String> printed;
+    try (ForkedProcess init = Forks.start(InitFixture.class, "--", Fixtures.path("print_signals"))) {
+      init.await("ready ");
+      init.await("target child ");
       for (Signal s : order) {
-        Os.kill((int) init.pid(), s.number());
+        init.signal(s.number());
         String line;
         try {
-          line = init.await(SignalForwardingTest::isPrintedSignal, "printed by print_signals after " + s, WAIT);
+          line = init.await(SignalForwardingTest::isPrintedSignal, "printed by print_signals after " + s);
         } catch (AssertionError e) {
           line = "nothing within " + WAIT;
         }
         received.put(s, line);
       }
       exit = init.waitFor(WAIT);
+      printed = init.stdout().stream().filter(SignalForwardingTest::isPrintedSignal).map(SignalForwardingTest::normalized)
+          .collect(java.util.stream.Collectors.toList());
     }
     List<DynamicTest> tests = new ArrayList<>();
     for (Signal s : order) {
@@ -64,23 +68,26 @@ class SignalForwardingTest {
     }
     int code = exit;
     tests.add(dynamicTest("the child exits 0 on SIGTERM and init with it", () -> assertEquals(0, code)));
+    // print_signals prints every delivery (sigwaitinfo): a signal forwarded twice would be a line more.
+    List<String> expected = order.stream().map(Signal::shortName).collect(java.util.stream.Collectors.toList());
+    tests.add(dynamicTest("each signal is forwarded exactly once", () -> assertEquals(expected, printed)));
     return tests.stream();
   }
 
   @Test
   @Timeout(60)
   void rewritesAndDropsSignals() throws Exception {
-    try (Running init = Running.start(TestJvm.command(InitFixture.class,
-        "--rewrite", "USR1:WINCH", "--drop", "HUP", "--", Fixtures.path("print_signals")))) {
-      init.await("ready ", WAIT);
-      init.await("target child ", WAIT);
-      Os.kill((int) init.pid(), Signal.SIGHUP.number());
-      init.await("forward SIGHUP DROPPED", WAIT);
-      Os.kill((int) init.pid(), Signal.SIGUSR1.number());
-      assertEquals("forward SIGUSR1 FORWARDED SIGWINCH", init.await("forward SIGUSR1", WAIT));
-      assertEquals("WINCH", init.await(SignalForwardingTest::isPrintedSignal, "WINCH", WAIT),
+    try (ForkedProcess init = Forks.start(InitFixture.class,
+        "--rewrite", "USR1:WINCH", "--drop", "HUP", "--", Fixtures.path("print_signals"))) {
+      init.await("ready ");
+      init.await("target child ");
+      init.signal(Signal.SIGHUP.number());
+      init.await("forward SIGHUP DROPPED");
+      init.signal(Signal.SIGUSR1.number());
+      assertEquals("forward SIGUSR1 FORWARDED SIGWINCH", init.await("forward SIGUSR1"));
+      assertEquals("WINCH", init.await(SignalForwardingTest::isPrintedSignal, "WINCH"),
           "the first signal the child sees is the rewritten USR1, so HUP was dropped");
-      Os.kill((int) init.pid(), Signal.SIGTERM.number());
+      init.signal(Signal.SIGTERM.number());
       assertEquals(0, init.waitFor(WAIT), init::describe);
       List<String> printed = init.stdout().stream().filter(SignalForwardingTest::isPrintedSignal).toList();
       assertEquals(List.of("WINCH", "TERM"), printed, init::describe);
@@ -91,15 +98,15 @@ class SignalForwardingTest {
   @Timeout(60)
   void forwardsToTheProcessGroupReachingAGrandchild() throws Exception {
     String script = "\"$0\" & wait"; // sh (the child) starts print_signals (the grandchild) in its group
-    try (Running init = Running.start(TestJvm.command(InitFixture.class,
-        "--group", "--", "sh", "-c", script, Fixtures.path("print_signals")))) {
-      String child = init.await("child ", WAIT).substring("child ".length());
-      String grandchild = init.await("ready ", WAIT).substring("ready ".length());
+    try (ForkedProcess init = Forks.start(InitFixture.class,
+        "--group", "--", "sh", "-c", script, Fixtures.path("print_signals"))) {
+      String child = init.await("child ").substring("child ".length());
+      String grandchild = init.await("ready ").substring("ready ".length());
       assertNotEquals(child, grandchild);
-      assertEquals("target process group " + child, init.await("target ", WAIT));
-      Os.kill((int) init.pid(), Signal.SIGTERM.number());
-      assertEquals("forward SIGTERM FORWARDED SIGTERM", init.await("forward SIGTERM", WAIT));
-      assertEquals("TERM", init.await(SignalForwardingTest::isPrintedSignal, "TERM from the grandchild", WAIT));
+      assertEquals("target process group " + child, init.await("target "));
+      init.signal(Signal.SIGTERM.number());
+      assertEquals("forward SIGTERM FORWARDED SIGTERM", init.await("forward SIGTERM"));
+      assertEquals("TERM", init.await(SignalForwardingTest::isPrintedSignal, "TERM from the grandchild"));
       assertEquals(128 + 15, init.waitFor(WAIT), "sh, the child, was killed by SIGTERM too; " + init.describe());
     }
   }
@@ -107,17 +114,17 @@ class SignalForwardingTest {
   @Test
   @Timeout(60)
   void holdsASignalThatArrivesBeforeTheTargetAndDeliversItLater() throws Exception {
-    try (Running init = Running.start(TestJvm.command(InitFixture.class,
-        "--target-on-input", "--", Fixtures.path("print_signals")))) {
-      init.await("ready ", WAIT);
-      Os.kill((int) init.pid(), Signal.SIGUSR1.number());
-      init.await("forward SIGUSR1 HELD", WAIT);
+    try (ForkedProcess init = Forks.start(InitFixture.class,
+        "--target-on-input", "--", Fixtures.path("print_signals"))) {
+      init.await("ready ");
+      init.signal(Signal.SIGUSR1.number());
+      init.await("forward SIGUSR1 HELD");
       assertFalse(init.stdout().stream().anyMatch(SignalForwardingTest::isPrintedSignal), init::describe);
       init.send("target now");
-      assertEquals("forward SIGUSR1 FORWARDED SIGUSR1", init.await("forward SIGUSR1 FORWARDED", WAIT));
-      init.await("target child ", WAIT);
-      assertEquals("USR1", init.await(SignalForwardingTest::isPrintedSignal, "USR1", WAIT));
-      Os.kill((int) init.pid(), Signal.SIGTERM.number());
+      assertEquals("forward SIGUSR1 FORWARDED SIGUSR1", init.await("forward SIGUSR1 FORWARDED"));
+      init.await("target child ");
+      assertEquals("USR1", init.await(SignalForwardingTest::isPrintedSignal, "USR1"));
+      init.signal(Signal.SIGTERM.number());
       assertEquals(0, init.waitFor(WAIT), init::describe);
     }
   }
@@ -126,15 +133,15 @@ class SignalForwardingTest {
   @Timeout(60)
   void warnsWhenTheTargetIsAlreadyGoneInsteadOfFailing() throws Exception {
     // The child exits at once and leaves an orphan, which keeps the init running.
-    try (Running init = Running.start(TestJvm.command(InitFixture.class,
-        "--subreaper", "--wait-orphans", "1", "--", "sh", "-c", "sleep 60 & echo orphan $!"))) {
-      String child = init.await("target child ", WAIT).substring("target child ".length());
-      String orphan = init.await("orphan ", WAIT).substring("orphan ".length());
-      init.await("exit exited 0", WAIT);
-      Os.kill((int) init.pid(), Signal.SIGUSR1.number());
-      assertEquals("forward SIGUSR1 TARGET_GONE SIGUSR1", init.await("forward SIGUSR1", WAIT));
+    try (ForkedProcess init = Forks.start(InitFixture.class,
+        "--subreaper", "--wait-orphans", "1", "--", "sh", "-c", "sleep 60 & echo orphan $!")) {
+      String child = init.await("target child ").substring("target child ".length());
+      String orphan = init.await("orphan ").substring("orphan ".length());
+      init.await("exit exited 0");
+      init.signal(Signal.SIGUSR1.number());
+      assertEquals("forward SIGUSR1 TARGET_GONE SIGUSR1", init.await("forward SIGUSR1"));
       Os.kill(Integer.parseInt(orphan), Signal.SIGKILL.number());
-      assertEquals("reaped " + orphan + " killed by SIGKILL", init.await("reaped ", WAIT));
+      assertEquals("reaped " + orphan + " killed by SIGKILL", init.await("reaped "));
       assertEquals(0, init.waitFor(WAIT), init::describe);
       assertTrue(init.stderr().stream().anyMatch(l -> l.contains("WARN") && l.contains("child " + child + " exited before SIGUSR1 could be forwarded")),
           init::describe);
@@ -144,7 +151,7 @@ class SignalForwardingTest {
   @Test
   @Timeout(60)
   void refusesAnExcludedSignalWithAOneLineError() throws Exception {
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, "--signals", "TERM,QUIT", "--", "true"))) {
+    try (ForkedProcess init = Forks.start(InitFixture.class, "--signals", "TERM,QUIT", "--", "true")) {
       assertEquals(2, init.waitFor(WAIT), init::describe);
       assertEquals(List.of("InitFixture: SIGQUIT cannot be forwarded: HotSpot uses it for thread dumps"), init.stderr());
     }
@@ -155,7 +162,7 @@ class SignalForwardingTest {
   void fallbackRefusesToStartUnderXrsWhereJavaHandlersNeverRun() throws Exception {
     // The native path forwards under -Xrs (NativeSignalsTest); sun.misc.Signal cannot.
     List<String> jvm = List.of("-Xrs", "-D" + NativeSignals.PROPERTY + "=false");
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, jvm, List.of("--subreaper", "--", "true")))) {
+    try (ForkedProcess init = Forks.start(InitFixture.class, jvm, List.of("--subreaper", "--", "true"))) {
       assertEquals(1, init.waitFor(WAIT), init::describe);
       List<String> err = init.stderr();
       assertEquals(1, err.size(), init::describe);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.ChildSpec;
 import io.github.supervisor4j.SpawnException;
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,9 @@ class SpawnTest {
   static void createFilesThatCannotRun() throws IOException {
     Path notExecutable = Files.writeString(dir.resolve("not-executable"), "#!/bin/sh\necho hi\n");
     Files.setPosixFilePermissions(notExecutable, PosixFilePermissions.fromString("rw-r--r--"));
-    Path garbage = Files.write(dir.resolve("no-format"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
-    Files.setPosixFilePermissions(garbage, PosixFilePermissions.fromString("rwxr-xr-x"));
     Files.createDirectory(dir.resolve("a-directory"));
+    Files.createSymbolicLink(dir.resolve("loop"), dir.resolve("loop2"));
+    Files.createSymbolicLink(dir.resolve("loop2"), dir.resolve("loop"));
   }
 
   /** A file name in {@link #dir}, or the text itself if it starts with '/' or has no '@'. */
@@ -57,8 +58,8 @@ class SpawnTest {
   @Timeout(60)
   void childHasEmptySignalMaskAndNoIgnoredSignalEvenWhenTheJvmStartedWithSignalsIgnored() throws Exception {
     List<String> cmd = new ArrayList<>(List.of("sh", "-c", "trap '' HUP INT; exec \"$@\"", "sh"));
-    cmd.addAll(TestJvm.command(InitFixture.class, "--print-self", "--", Fixtures.path("list_fds")));
-    try (Running init = Running.start(cmd)) {
+    cmd.addAll(Forks.java(InitFixture.class).args("--print-self", "--", Fixtures.path("list_fds")).toList());
+    try (ForkedProcess init = ForkedProcess.start(cmd)) {
       assertEquals(0, init.waitFor(TIMEOUT), init::describe);
       List<String> out = init.stdout();
       // The precondition that makes the test meaningful: the JVM itself has SIGHUP and SIGINT
@@ -79,7 +80,7 @@ class SpawnTest {
   @Timeout(60)
   void childOfAJvmStartedWithOnly012SeesExactly012() throws Exception {
     // ProcessBuilder leaves only 0, 1 and 2 open in the JVM it starts; the JVM then opens its own.
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, "--print-self", "--", Fixtures.path("list_fds")))) {
+    try (ForkedProcess init = Forks.start(InitFixture.class, "--print-self", "--", Fixtures.path("list_fds"))) {
       assertEquals(0, init.waitFor(TIMEOUT), init::describe);
       Set<Integer> self = fds(init.stdout(), "self fds");
       assertTrue(self.size() > 10, "the JVM has its own descriptors open: " + self);
@@ -92,10 +93,8 @@ class SpawnTest {
   void passesListenFdsRangeAndNamedFdsAndClosesTheRest() throws Exception {
     List<String> cmd = new ArrayList<>(List.of("sh", "-c",
         "exec 3</dev/null 4</dev/null 5</dev/null 9</dev/null; exec \"$@\"", "sh"));
-    cmd.addAll(TestJvm.command(InitFixture.class, "--print-self", "--pass-fd", "9", "--", Fixtures.path("list_fds")));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("LISTEN_FDS", "2");
-    try (Running init = Running.start(pb)) {
+    cmd.addAll(Forks.java(InitFixture.class).args("--print-self", "--pass-fd", "9", "--", Fixtures.path("list_fds")).toList());
+    try (ForkedProcess init = ForkedProcess.of(cmd).env("LISTEN_FDS", "2").start()) {
       assertEquals(0, init.waitFor(TIMEOUT), init::describe);
       Set<Integer> self = fds(init.stdout(), "self fds");
       assertTrue(self.containsAll(Set.of(3, 4, 5, 9)), "inherited 3, 4, 5 and 9: " + self);
@@ -104,20 +103,31 @@ class SpawnTest {
     }
   }
 
+  /** tini's exit codes for execvp's errno: ENOENT 127, EACCES 126, any other 1 (LauncherTest compares with tini). */
   @ParameterizedTest
   @CsvSource({
       "supervisor4j-no-such-command, 127, ENOENT",
       "/nonexistent/dir/command, 127, ENOENT",
       "@not-executable, 126, EACCES",
-      "@no-format, 126, ENOEXEC",
-      "@a-directory, 126, EACCES"})
-  void spawnFailsWithTheShellExitCodeAndAOneLineMessageNamingTheCommand(String command, int code, String errno) {
+      "@a-directory, 126, EACCES",
+      "/etc/passwd/command, 1, ENOTDIR",
+      "@loop, 1, ELOOP"})
+  void spawnFailsWithTinisExitCodeAndAOneLineMessageNamingTheCommand(String command, int code, String errno) {
     String cmd = resolve(command);
     SpawnException e = assertThrows(SpawnException.class, () -> Spawner.spawn(ChildSpec.of(cmd, "arg")));
     assertEquals(code, e.exitCode());
     assertTrue(e.getMessage().startsWith("exec " + cmd + " failed: " + errno + " ("), e.getMessage());
-    assertTrue(e.getMessage().endsWith(code == 127 ? ": command not found" : ": not executable"), e.getMessage());
+    if (code != 1) assertTrue(e.getMessage().endsWith(code == 127 ? ": command not found" : ": not executable"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void pathOfFindsTheFirstExecutableInPathAsExecvpDoes() throws IOException {
+    // execvp's ENOEXEC fallback runs /bin/sh on the file PATH gave (Spawner.startAsScript).
+    assertEquals("/bin/sh", Spawner.pathOf("/bin/sh"), "a name with a slash is itself");
+    String sh = Spawner.pathOf("sh");
+    assertTrue(sh.endsWith("/sh") && Files.isExecutable(Path.of(sh)), sh);
+    assertEquals("supervisor4j-no-such-command", Spawner.pathOf("supervisor4j-no-such-command"));
   }
 
   @ParameterizedTest
@@ -125,7 +135,7 @@ class SpawnTest {
   @Timeout(60)
   void initExitsWithTheShellExitCodeAndOneLineNoStackTrace(String command, int code) throws Exception {
     String cmd = resolve(command);
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, "--subreaper", "--", cmd))) {
+    try (ForkedProcess init = Forks.start(InitFixture.class, "--subreaper", "--", cmd)) {
       assertEquals(code, init.waitFor(TIMEOUT), init::describe);
       List<String> err = init.stderr();
       assertEquals(1, err.size(), init::describe);

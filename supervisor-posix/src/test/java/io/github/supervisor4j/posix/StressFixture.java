@@ -74,6 +74,8 @@ public final class StressFixture {
     });
     reaper.start();
     System.out.println("pid " + ProcessHandle.current().pid() + " policy " + policy);
+    // The source the reaper chose: detect() is deterministic, and warns once per JVM at most.
+    if (policy == ReapPolicy.COOPERATIVE) System.out.println("claims " + JdkChildClaims.detect().describe());
 
     if (latencySpacingUs >= 0) {
       latency(orphansBin, orphans, latencySpacingUs, adopted, reapedAt);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.supervisor4j.testing.ForkedProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -23,8 +24,8 @@ class SubreaperTest {
   @Timeout(60)
   void reapsOrphansOfAGrandchildAsSubreaper() throws Exception {
     int n = 20;
-    try (Running init = Running.start(TestJvm.command(InitFixture.class,
-        "--subreaper", "--wait-orphans", Integer.toString(n), "--", Fixtures.path("orphans"), Integer.toString(n)))) {
+    try (ForkedProcess init = Forks.start(InitFixture.class,
+        "--subreaper", "--wait-orphans", Integer.toString(n), "--", Fixtures.path("orphans"), Integer.toString(n))) {
       assertEquals(0, init.waitFor(TIMEOUT), init::describe);
       List<String> out = init.stdout();
       Set<String> orphans = pids(out, "orphan ");
@@ -46,7 +47,7 @@ class SubreaperTest {
   @Timeout(60)
   void warnsOnceWhenNeitherPid1NorSubreaper() throws Exception {
     // Three reapers in one JVM: the first two started and closed, the third runs the child.
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, "--reapers", "3", "--", "true"))) {
+    try (ForkedProcess init = Forks.start(InitFixture.class, "--reapers", "3", "--", "true")) {
       assertEquals(0, init.waitFor(TIMEOUT), init::describe);
       List<String> err = init.stderr();
       // Exactly one line: the warning once, and nothing else (on JDK 25 no jnr/JDK WARNING lines either).
@@ -62,7 +63,7 @@ class SubreaperTest {
   @Test
   @Timeout(60)
   void doesNotWarnAsSubreaper() throws Exception {
-    try (Running init = Running.start(TestJvm.command(InitFixture.class, "--subreaper", "--", "true"))) {
+    try (ForkedProcess init = Forks.start(InitFixture.class, "--subreaper", "--", "true")) {
       assertEquals(0, init.waitFor(TIMEOUT), init::describe);
       assertEquals(List.of(), init.stderr(), init::describe);
     }

@@ -182,6 +182,10 @@ public final class Launcher {
 
   /** tini's child: its own group, which takes the terminal; dumb-init's with --setsid: a new session. */
   private static SupervisedProcess spawn(Reaper reaper, LauncherOptions options) {
+    // tini's execvp("") fails with ENOENT: exit 127, one line (the API refuses an empty name).
+    if (options.command().get(0).isEmpty()) {
+      throw new SpawnException("exec  failed: ENOENT (No such file or directory): command not found", SpawnException.NOT_FOUND);
+    }
     ChildSpec spec = ChildSpec.of(options.command())
         .withProcessGroup(options.setsid ? ProcessGroup.NEW_SESSION : ProcessGroup.NEW_FOREGROUND);
     SupervisedProcess child = reaper.spawn(spec);

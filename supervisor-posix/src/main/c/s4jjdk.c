@@ -1,0 +1,89 @@
+/*
+ * libs4jsig, part two: the JDK's table of its own children, read through JNI.
+ *
+ * The cooperative reaper must never reap a child that the JDK's own "process reaper" thread
+ * will reap (FACTS: the JDK then reports exit value 0). The exact answer is the private
+ * static map java.lang.ProcessHandleImpl.completions (pid -> ExitCompletion with isReaping).
+ * Java code can read it only with java.lang opened to it (--add-opens, an Add-Opens manifest
+ * line, our agent) or through sun.misc.Unsafe, whose memory methods JDK 24 and later call
+ * terminally deprecated and warn about. JNI's field and method access is not subject to the
+ * module system's access checks (JNI spec, "Accessing Fields and Methods"), needs no flag and
+ * warns about nothing: the library is loaded through jffi's dlopen, not System.load.
+ *
+ * Called from Java through jffi, so the calling thread is a Java thread in native code with a
+ * JNIEnv of its own (GetEnv). s4j_jdk_open once, then s4j_jdk_claimed from one thread at a
+ * time (the reaper's). Build: with s4jsig.c, -I$JAVA_HOME/include{,/linux}; no library but
+ * libc (dlsym finds libjvm's JNI_GetCreatedJavaVMs, already loaded into the process).
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <jni.h>
+
+static JavaVM *vm;
+static jobject table;        /* global ref: ProcessHandleImpl.completions */
+static jclass long_class;    /* global ref: java.lang.Long */
+static jmethodID map_get;    /* java.util.Map.get(Object) */
+static jmethodID long_value_of;
+static jfieldID is_reaping;  /* ProcessHandleImpl$ExitCompletion.isReaping */
+
+static JNIEnv *this_thread(void) {
+  JNIEnv *env = NULL;
+  if (vm == NULL || (*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_8) != JNI_OK) return NULL;
+  return env;
+}
+
+/* True if a Java exception is pending; clears it (none must reach jffi's caller). */
+static int failed(JNIEnv *env) {
+  if (!(*env)->ExceptionCheck(env)) return 0;
+  (*env)->ExceptionClear(env);
+  return 1;
+}
+
+/* 0 when the table can be read, else a negative step number (for the Java side's message). */
+int s4j_jdk_open(void) {
+  if (table != NULL) return 0;
+  typedef jint (*created_vms)(JavaVM **, jsize, jsize *);
+  created_vms created = (created_vms) dlsym(RTLD_DEFAULT, "JNI_GetCreatedJavaVMs");
+  if (created == NULL) return -1;
+  jsize n = 0;
+  if (created(&vm, 1, &n) != JNI_OK || n < 1) {
+    vm = NULL;
+    return -2;
+  }
+  JNIEnv *env = this_thread();
+  if (env == NULL) return -3;
+  jclass impl = (*env)->FindClass(env, "java/lang/ProcessHandleImpl");
+  if (impl == NULL || failed(env)) return -4;
+  jfieldID field = (*env)->GetStaticFieldID(env, impl, "completions", "Ljava/util/concurrent/ConcurrentMap;");
+  if (field == NULL || failed(env)) return -5;
+  jobject map = (*env)->GetStaticObjectField(env, impl, field);
+  if (map == NULL || failed(env)) return -6;
+  jclass map_class = (*env)->FindClass(env, "java/util/Map");
+  if (map_class == NULL || failed(env)) return -7;
+  map_get = (*env)->GetMethodID(env, map_class, "get", "(Ljava/lang/Object;)Ljava/lang/Object;");
+  jclass lc = (*env)->FindClass(env, "java/lang/Long");
+  if (map_get == NULL || lc == NULL || failed(env)) return -8;
+  long_value_of = (*env)->GetStaticMethodID(env, lc, "valueOf", "(J)Ljava/lang/Long;");
+  jclass completion = (*env)->FindClass(env, "java/lang/ProcessHandleImpl$ExitCompletion");
+  if (long_value_of == NULL || completion == NULL || failed(env)) return -9;
+  is_reaping = (*env)->GetFieldID(env, completion, "isReaping", "Z");
+  if (is_reaping == NULL || failed(env)) return -10;
+  long_class = (*env)->NewGlobalRef(env, lc);
+  table = (*env)->NewGlobalRef(env, map);
+  return table != NULL && long_class != NULL ? 0 : -11;
+}
+
+/* 1 if the JDK will reap pid itself, 0 if not, negative if the table could not be read. */
+int s4j_jdk_claimed(int pid) {
+  JNIEnv *env = this_thread();
+  if (env == NULL || table == NULL) return -1;
+  jobject key = (*env)->CallStaticObjectMethod(env, long_class, long_value_of, (jlong) pid);
+  if (key == NULL || failed(env)) return -2;
+  jobject completion = (*env)->CallObjectMethod(env, table, map_get, key);
+  (*env)->DeleteLocalRef(env, key);
+  if (failed(env)) return -3;
+  if (completion == NULL) return 0;
+  jboolean reaping = (*env)->GetBooleanField(env, completion, is_reaping);
+  (*env)->DeleteLocalRef(env, completion);
+  return reaping ? 1 : 0;
+}
