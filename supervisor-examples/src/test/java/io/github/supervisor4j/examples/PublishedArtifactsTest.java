@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.supervisor4j.testing.ForkedProcess;
+import io.github.supervisor4j.testing.JavaCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -61,7 +63,9 @@ class PublishedArtifactsTest {
     String license = Files.readString(Built.root().resolve("LICENSE"));
     String notice = Files.readString(Built.root().resolve("NOTICE"));
     String out;
-    try (Forked launcher = Forked.start(List.of(Built.java(), "-jar", Built.launcherJar().toString(), option))) {
+    // As a user runs it: java -jar, no JVM option.
+    try (ForkedProcess launcher = ForkedProcess.of(List.of(JavaCommand.java(), "-jar", Built.launcherJar().toString(), option))
+        .mergedOutput().start()) {
       assertEquals(0, launcher.waitFor(LIMIT), launcher::output);
       out = launcher.output();
     }
