@@ -9,9 +9,9 @@ import jnr.ffi.annotations.Variadic;
  * {@link Os} calls it; errno and C-style results stop there. (libs4jsig, our own signal
  * handler library, has its binding next to it: {@link S4jSig}.)
  *
- * <p>Public only because jnr-ffi's binding ({@code -Dsupervisor4j.libc=jnr}, and {@link
- * JffiLibC}'s fallback for a method it does not know) generates its implementation with ASM in
- * jnr-ffi's own class loader, which can implement a public interface only: bound package-private,
+ * <p>Public only because jnr-ffi's binding ({@code -Dsupervisor4j.libc=jnr}) generates its
+ * implementation with ASM in jnr-ffi's own class loader, which can implement a public interface
+ * only: bound package-private,
  * it failed in {@code AsmClassLoader.defineClass} (checked on jnr-ffi 2.2.18). Nothing outside
  * this package uses it, and it is not part of the API.
  *
