@@ -135,7 +135,9 @@ final class Os {
    * @throws SystemCallException for any other errno
    */
   static boolean waitid(int idtype, int id, SigInfo info, int options) {
-    info.clear();
+    // No need to zero si_pid first (waitid(2) asks it for portability): Linux's waitid writes
+    // si_signo, si_code, si_pid, si_uid and si_status on every return, 0s when WNOHANG found
+    // nothing (kernel/exit.c, SYSCALL_DEFINE5(waitid)). One native call less per reap.
     while (true) {
       int r = LIBC.waitid(idtype, id, info.memory, options);
       if (r == 0) return info.pid() != 0;
@@ -449,12 +451,6 @@ final class Os {
     private static final int SI_PID = 16;
     private static final int SI_STATUS = 24;
     final Pointer memory = Pointer.wrap(RUNTIME, Arena.allocateForever(128));
-
-    void clear() {
-      memory.putLong(SI_CODE, 0);
-      memory.putLong(SI_PID, 0);
-      memory.putLong(SI_STATUS, 0);
-    }
 
     int pid() {
       return memory.getInt(SI_PID);
