@@ -61,12 +61,20 @@ final class Os {
    * LibraryLoader (faster to start; see its comment); {@code -Dsupervisor4j.libc=jnr} selects
    * jnr-ffi's own binding of the same interface.
    */
-  private static final LibC LIBC = "jnr".equals(System.getProperty("supervisor4j.libc"))
-      ? LibraryLoader.create(LibC.class).failImmediately().load("c")
-      : JffiLibC.load(JNU);
+  private static final LibC LIBC = bind();
   static final Runtime RUNTIME = Runtime.getSystemRuntime();
 
   private Os() {}
+
+  private static LibC bind() {
+    try {
+      return "jnr".equals(System.getProperty("supervisor4j.libc"))
+          ? LibraryLoader.create(LibC.class).failImmediately().load("c")
+          : JffiLibC.load(JNU);
+    } finally {
+      JffiSetup.afterLoad(); // loaded or not, our copy of jffi's stub is no longer needed
+    }
+  }
 
   private static Charset jnuCharset() {
     String name = System.getProperty("sun.jnu.encoding");
