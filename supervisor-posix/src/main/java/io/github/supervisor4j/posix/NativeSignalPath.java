@@ -159,7 +159,7 @@ final class NativeSignalPath implements SignalPath {
     }
     ForwardTarget to = r.target() < 0 ? ForwardTarget.processGroup(-r.target()) : ForwardTarget.pid(r.target());
     Optional<Signal> sent = (r.flags() & S4jSig.Record.DROPPED) != 0 ? Optional.empty() : Optional.of(Signal.of(r.sent()));
-    forwarder.forwardedInHandler(signal, sent, to, r.error());
+    forwarder.forwardedInHandler(signal, sent, to, r.error(), r.latencyNanos());
   }
 
   /** At JVM exit: closes the record pipe, so that the reader thread returns from read(2) and ends. */

@@ -169,6 +169,7 @@ final class PosixReaper implements Reaper {
       child.reaped(status);
     }
     if (!listeners.isEmpty()) tell(new ReapedProcess(pid, status, child == null, now));
+    if (Flight.recording() && ReapEvent.enabled()) ReapEvent.commit(pid, child == null ? null : child.command(), status, config.policy().name());
     return isOpen();
   }
 
