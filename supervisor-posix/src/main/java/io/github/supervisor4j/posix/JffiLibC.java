@@ -8,7 +8,6 @@ import com.kenai.jffi.MemoryIO;
 import com.kenai.jffi.Type;
 import java.nio.charset.Charset;
 import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
 
 /**
  * {@link LibC} on jffi's {@link Invoker} directly, without jnr-ffi's {@link LibraryLoader}:
@@ -24,9 +23,9 @@ import jnr.ffi.Pointer;
  * {@code LibC} stays the one declaration of our native calls, with C names and types; adding a
  * method there makes this class fail to compile until it has its line here.
  *
- * <p>Each call keeps jnr-ffi's conventions: a {@link Pointer} argument passes its address (null
- * passes NULL), an {@code int[]} argument is copied in and out, a String is passed as a
- * NUL-terminated copy in the JDK's file-name charset, errno is saved for {@code Os.errno()}
+ * <p>Each call keeps jnr-ffi's conventions: a pointer is an address ({@code long}, 0 for NULL),
+ * an {@code int[]} argument is copied in and out, a String is passed as a NUL-terminated copy
+ * in the JDK's file-name charset, errno is saved for {@code Os.errno()}
  * (jffi's {@code LastError}, which jnr-ffi reads too), and a function missing from this C
  * library throws {@link UnsatisfiedLinkError} when called, as jnr-ffi does.
  *
@@ -106,10 +105,6 @@ final class JffiLibC implements LibC {
     return new JffiLibC(charset);
   }
 
-  private static long a(Pointer p) {
-    return p == null ? 0 : p.address();
-  }
-
   private static int call0(Function f) {
     return (int) INVOKER.invokeL0(f.context, f.at());
   }
@@ -127,8 +122,8 @@ final class JffiLibC implements LibC {
   @Override public int kill(int pid, int sig) { return call2(kill, pid, sig); }
 
   @Override
-  public int waitid(int idtype, int id, Pointer infop, int options) {
-    return (int) INVOKER.invokeL4(waitid.context, waitid.at(), idtype, id, a(infop), options);
+  public int waitid(int idtype, int id, long infop, int options) {
+    return (int) INVOKER.invokeL4(waitid.context, waitid.at(), idtype, id, infop, options);
   }
 
   @Override
@@ -149,8 +144,8 @@ final class JffiLibC implements LibC {
   @Override public int close(int fd) { return call1(close, fd); }
 
   @Override
-  public long read(int fd, Pointer buf, long count) {
-    return INVOKER.invokeL3(read.context, read.at(), fd, a(buf), count);
+  public long read(int fd, long buf, long count) {
+    return INVOKER.invokeL3(read.context, read.at(), fd, buf, count);
   }
 
   @Override public int getpgid(int pid) { return call1(getpgid, pid); }
@@ -161,63 +156,63 @@ final class JffiLibC implements LibC {
 
   @Override public int isatty(int fd) { return call1(isatty, fd); }
 
-  @Override public int sigemptyset(Pointer set) { return call1(sigemptyset, a(set)); }
+  @Override public int sigemptyset(long set) { return call1(sigemptyset, set); }
 
-  @Override public int sigfillset(Pointer set) { return call1(sigfillset, a(set)); }
+  @Override public int sigfillset(long set) { return call1(sigfillset, set); }
 
-  @Override public int posix_spawnattr_init(Pointer attr) { return call1(attrInit, a(attr)); }
+  @Override public int posix_spawnattr_init(long attr) { return call1(attrInit, attr); }
 
-  @Override public int posix_spawnattr_destroy(Pointer attr) { return call1(attrDestroy, a(attr)); }
+  @Override public int posix_spawnattr_destroy(long attr) { return call1(attrDestroy, attr); }
 
-  @Override public int posix_spawnattr_setflags(Pointer attr, short flags) { return call2(attrSetflags, a(attr), flags); }
+  @Override public int posix_spawnattr_setflags(long attr, short flags) { return call2(attrSetflags, attr, flags); }
 
   @Override
-  public int posix_spawnattr_setsigmask(Pointer attr, Pointer sigmask) {
-    return call2(attrSetsigmask, a(attr), a(sigmask));
+  public int posix_spawnattr_setsigmask(long attr, long sigmask) {
+    return call2(attrSetsigmask, attr, sigmask);
   }
 
   @Override
-  public int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigdefault) {
-    return call2(attrSetsigdefault, a(attr), a(sigdefault));
+  public int posix_spawnattr_setsigdefault(long attr, long sigdefault) {
+    return call2(attrSetsigdefault, attr, sigdefault);
   }
 
-  @Override public int posix_spawnattr_setpgroup(Pointer attr, int pgroup) { return call2(attrSetpgroup, a(attr), pgroup); }
+  @Override public int posix_spawnattr_setpgroup(long attr, int pgroup) { return call2(attrSetpgroup, attr, pgroup); }
 
-  @Override public int posix_spawn_file_actions_init(Pointer actions) { return call1(actionsInit, a(actions)); }
+  @Override public int posix_spawn_file_actions_init(long actions) { return call1(actionsInit, actions); }
 
-  @Override public int posix_spawn_file_actions_destroy(Pointer actions) { return call1(actionsDestroy, a(actions)); }
-
-  @Override
-  public int posix_spawn_file_actions_addclose(Pointer actions, int fd) {
-    return call2(addclose, a(actions), fd);
-  }
+  @Override public int posix_spawn_file_actions_destroy(long actions) { return call1(actionsDestroy, actions); }
 
   @Override
-  public int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from) {
-    return call2(addclosefrom, a(actions), from);
+  public int posix_spawn_file_actions_addclose(long actions, int fd) {
+    return call2(addclose, actions, fd);
   }
 
   @Override
-  public int posix_spawn_file_actions_addchdir_np(Pointer actions, String path) {
+  public int posix_spawn_file_actions_addclosefrom_np(long actions, int from) {
+    return call2(addclosefrom, actions, from);
+  }
+
+  @Override
+  public int posix_spawn_file_actions_addchdir_np(long actions, String path) {
     long s = cString(path);
     try {
-      return call2(addchdir, a(actions), s);
+      return call2(addchdir, actions, s);
     } finally {
       free(s);
     }
   }
 
   @Override
-  public int posix_spawn_file_actions_addtcsetpgrp_np(Pointer actions, int fd) {
-    return call2(addtcsetpgrp, a(actions), fd);
+  public int posix_spawn_file_actions_addtcsetpgrp_np(long actions, int fd) {
+    return call2(addtcsetpgrp, actions, fd);
   }
 
   @Override
-  public int posix_spawnp(int[] pid, String file, Pointer actions, Pointer attr, Pointer argv, Pointer envp) {
+  public int posix_spawnp(int[] pid, String file, long actions, long attr, long argv, long envp) {
     long out = pid == null ? 0 : intArray(pid);
     long f = cString(file);
     try {
-      int r = (int) INVOKER.invokeL6(spawnp.context, spawnp.at(), out, f, a(actions), a(attr), a(argv), a(envp));
+      int r = (int) INVOKER.invokeL6(spawnp.context, spawnp.at(), out, f, actions, attr, argv, envp);
       if (pid != null) {
         for (int j = 0; j < pid.length; j++) pid[j] = MEMORY.getInt(out + 4L * j);
       }

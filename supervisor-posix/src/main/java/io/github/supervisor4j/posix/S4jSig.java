@@ -1,7 +1,5 @@
 package io.github.supervisor4j.posix;
 
-import jnr.ffi.Pointer;
-
 /**
  * libs4jsig's functions (src/main/c/s4jsig.c), with their C names: the signal fast path's
  * binding, next to {@link LibC}, which binds the C library. Only {@link NativeSignalPath}
@@ -67,8 +65,11 @@ interface S4jSig {
     private static final int TARGET = 16;
     private static final int LATENCY = 20;
 
-    static Record read(Pointer p) {
-      return new Record(p.getInt(SIGNAL), p.getInt(SENT), p.getInt(ERROR), p.getInt(FLAGS), p.getInt(TARGET), p.getInt(LATENCY));
+    /** The record at {@code address}. */
+    static Record read(long address) {
+      com.kenai.jffi.MemoryIO m = com.kenai.jffi.MemoryIO.getInstance();
+      return new Record(m.getInt(address + SIGNAL), m.getInt(address + SENT), m.getInt(address + ERROR), m.getInt(address + FLAGS),
+          m.getInt(address + TARGET), m.getInt(address + LATENCY));
     }
 
     /** True if the C handler left the signal to Java: held, or to be intercepted. */
