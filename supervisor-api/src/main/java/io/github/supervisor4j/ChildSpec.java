@@ -62,6 +62,8 @@ public final class ChildSpec {
   /**
    * A child running {@code command}, looked up in {@code PATH} when it has no slash.
    *
+   * @param command the program and its arguments
+   * @return the spec, with the defaults above
    * @throws IllegalArgumentException if the command is empty, its name is empty, or an
    *     argument holds a NUL byte
    * @throws NullPointerException if the command or an argument is null
@@ -80,6 +82,8 @@ public final class ChildSpec {
   /**
    * A child running {@code command}; see {@link #of(List)}.
    *
+   * @param command the program and its arguments
+   * @return the spec, with the defaults above
    * @throws IllegalArgumentException as {@link #of(List)}
    */
   public static ChildSpec of(String... command) {
@@ -89,6 +93,8 @@ public final class ChildSpec {
   /**
    * Runs the child in {@code directory} instead of the current one.
    *
+   * @param directory the child's working directory
+   * @return a copy with that directory
    * @throws NullPointerException if {@code directory} is null
    */
   public ChildSpec withDirectory(Path directory) {
@@ -100,6 +106,8 @@ public final class ChildSpec {
   /**
    * Gives the child exactly this environment instead of this process's own.
    *
+   * @param environment the variables, copied in their iteration order
+   * @return a copy with that environment
    * @throws IllegalArgumentException if a name is empty or holds '='
    * @throws NullPointerException if a value is null
    */
@@ -118,6 +126,8 @@ public final class ChildSpec {
    * Puts the child in {@code group}: this process's, a new one, a new one in the terminal's
    * foreground, or a new session.
    *
+   * @param group the choice; the default is {@link ProcessGroup#INHERIT}
+   * @return a copy with that group
    * @throws NullPointerException if {@code group} is null
    */
   public ChildSpec withProcessGroup(ProcessGroup group) {
@@ -130,6 +140,8 @@ public final class ChildSpec {
    * Keeps these inherited descriptors open in the child, besides 0, 1, 2 and socket
    * activation's.
    *
+   * @param fds the descriptors, added to those already named
+   * @return a copy that keeps them too
    * @throws IllegalArgumentException if a descriptor is negative
    */
   public ChildSpec withPassedFds(int... fds) {
@@ -143,27 +155,27 @@ public final class ChildSpec {
     return new ChildSpec(c);
   }
 
-  /** The command and its arguments; unmodifiable. */
+  /** {@return the command and its arguments; unmodifiable} */
   public List<String> command() {
     return command;
   }
 
-  /** The directory the child starts in, or empty for this process's current one. */
+  /** {@return the directory the child starts in, or empty for this process's current one} */
   public Optional<Path> directory() {
     return Optional.ofNullable(directory);
   }
 
-  /** The explicit environment, or empty to inherit this process's own. */
+  /** {@return the explicit environment, or empty to inherit this process's own} */
   public Optional<Map<String, String>> environment() {
     return Optional.ofNullable(environment);
   }
 
-  /** The process group and session the child joins. */
+  /** {@return the process group and session the child joins} */
   public ProcessGroup processGroup() {
     return processGroup;
   }
 
-  /** Descriptors named by {@link #withPassedFds}, ascending. */
+  /** {@return the descriptors named by {@link #withPassedFds}, ascending} */
   public SortedSet<Integer> passedFds() {
     return passedFds;
   }

@@ -21,6 +21,8 @@ public final class ExitStatus {
   /**
    * A process that called {@code exit(code)}.
    *
+   * @param code the exit code
+   * @return the status
    * @throws IllegalArgumentException if {@code code} is not 0 to 255
    */
   public static ExitStatus exited(int code) {
@@ -31,6 +33,9 @@ public final class ExitStatus {
   /**
    * A process killed by signal {@code signal}.
    *
+   * @param signal the signal's number
+   * @param coreDumped true if it dumped core
+   * @return the status
    * @throws IllegalArgumentException if {@code signal} is not 1 to 127
    */
   public static ExitStatus killed(int signal, boolean coreDumped) {
@@ -38,17 +43,22 @@ public final class ExitStatus {
     return new ExitStatus(-1, signal, coreDumped);
   }
 
-  /** A process killed by {@code signal}, without a core dump. */
+  /**
+   * A process killed by {@code signal}, without a core dump.
+   *
+   * @param signal the signal
+   * @return the status
+   */
   public static ExitStatus killed(Signal signal) {
     return killed(signal.number(), false);
   }
 
-  /** True if the process exited by itself; {@link #code()} is then its exit code. */
+  /** {@return true if the process exited by itself; {@link #code()} is then its exit code} */
   public boolean exited() {
     return signal == 0;
   }
 
-  /** True if a signal ended the process; {@link #signalNumber()} says which. */
+  /** {@return true if a signal ended the process; {@link #signalNumber()} says which} */
   public boolean killed() {
     return signal != 0;
   }
@@ -56,6 +66,7 @@ public final class ExitStatus {
   /**
    * The exit code, 0 to 255.
    *
+   * @return the code
    * @throws IllegalStateException if the process was killed by a signal
    */
   public int code() {
@@ -66,6 +77,7 @@ public final class ExitStatus {
   /**
    * The number of the signal that killed the process.
    *
+   * @return the number, 1 to 127
    * @throws IllegalStateException if the process exited by itself
    */
   public int signalNumber() {
@@ -73,12 +85,12 @@ public final class ExitStatus {
     return signal;
   }
 
-  /** True if the process was killed and dumped core. */
+  /** {@return true if the process was killed and dumped core} */
   public boolean coreDumped() {
     return coreDumped;
   }
 
-  /** The code a shell would report: the exit code, or 128 + signal. */
+  /** {@return the code a shell would report: the exit code, or 128 + signal} */
   public int shellCode() {
     return exited() ? code : 128 + signal;
   }

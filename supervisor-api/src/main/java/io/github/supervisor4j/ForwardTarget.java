@@ -15,6 +15,8 @@ public final class ForwardTarget {
   /**
    * The process {@code pid}.
    *
+   * @param pid the process id
+   * @return the target
    * @throws IllegalArgumentException if {@code pid <= 0}
    */
   public static ForwardTarget pid(int pid) {
@@ -25,6 +27,8 @@ public final class ForwardTarget {
   /**
    * Every process in group {@code pgid} ({@code kill(-pgid, sig)}).
    *
+   * @param pgid the process group id
+   * @return the target
    * @throws IllegalArgumentException if {@code pgid <= 1}: 1 would mean "every process"
    */
   public static ForwardTarget processGroup(int pgid) {
@@ -32,12 +36,12 @@ public final class ForwardTarget {
     return new ForwardTarget(pgid, true);
   }
 
-  /** The pid or process group id. */
+  /** {@return the pid or process group id} */
   public int id() {
     return id;
   }
 
-  /** True for a process group. */
+  /** {@return true for a process group} */
   public boolean isGroup() {
     return group;
   }

@@ -46,19 +46,28 @@ public final class ForwarderConfig {
     return Collections.unmodifiableMap(m);
   }
 
-  /** Why {@code signal} cannot be forwarded, or empty if it can. */
+  /**
+   * Why {@code signal} cannot be forwarded, or empty if it can.
+   *
+   * @param signal the signal
+   * @return the reason, as in the list above
+   */
   public static Optional<String> refusal(Signal signal) {
     return Optional.ofNullable(REFUSED.get(signal));
   }
 
-  /** Every signal a JVM can forward: 1 to 31 less the refused ones listed above. */
+  /** {@return every signal a JVM can forward: 1 to 31 less the refused ones listed above} */
   public static Set<Signal> forwardable() {
     Set<Signal> set = EnumSet.allOf(Signal.class);
     set.removeAll(REFUSED.keySet());
     return Collections.unmodifiableSet(set);
   }
 
-  /** Catches and forwards every {@linkplain #forwardable() forwardable} signal unchanged. */
+  /**
+   * Catches and forwards every {@linkplain #forwardable() forwardable} signal unchanged.
+   *
+   * @return the config
+   */
   public static ForwarderConfig allForwardable() {
     return new ForwarderConfig(forwardable(), Collections.emptyMap());
   }
@@ -66,7 +75,9 @@ public final class ForwarderConfig {
   /**
    * Catches exactly these signals and forwards them unchanged.
    *
-   * @throws IllegalArgumentException naming the first signal that cannot be caught, and why
+   * @param signals the signals, at least one
+   * @return the config
+   * @throws IllegalArgumentException if {@code signals} is empty, or naming the first signal that cannot be caught, and why
    */
   public static ForwarderConfig of(Set<Signal> signals) {
     if (signals.isEmpty()) throw new IllegalArgumentException("no signals to forward");
@@ -76,7 +87,13 @@ public final class ForwarderConfig {
     return new ForwarderConfig(Collections.unmodifiableSet(EnumSet.copyOf(signals)), Collections.emptyMap());
   }
 
-  /** Catches exactly these signals; see {@link #of(Set)}. */
+  /**
+   * Catches exactly these signals; see {@link #of(Set)}.
+   *
+   * @param first a signal
+   * @param rest more signals
+   * @return the config
+   */
   public static ForwarderConfig of(Signal first, Signal... rest) {
     return of(EnumSet.of(first, rest));
   }
@@ -84,6 +101,9 @@ public final class ForwarderConfig {
   /**
    * Sends {@code to} when {@code from} arrives.
    *
+   * @param from the signal received
+   * @param to the signal sent instead
+   * @return a copy with that rewrite
    * @throws IllegalArgumentException if {@code from} is not caught by this config, or {@code
    *     to} is SIGCHLD
    */
@@ -96,6 +116,8 @@ public final class ForwarderConfig {
   /**
    * Swallows {@code signal}: it is caught but never forwarded.
    *
+   * @param signal the signal to drop
+   * @return a copy that drops it
    * @throws IllegalArgumentException if {@code signal} is not caught by this config
    */
   public ForwarderConfig withDropped(Signal signal) {
@@ -111,12 +133,17 @@ public final class ForwarderConfig {
     return new ForwarderConfig(signals, Collections.unmodifiableMap(m));
   }
 
-  /** The signals caught. */
+  /** {@return the signals caught} */
   public Set<Signal> signals() {
     return signals;
   }
 
-  /** What to send when {@code received} arrives: itself, a rewrite, or empty to drop it. */
+  /**
+   * What to send when {@code received} arrives.
+   *
+   * @param received a signal this config catches
+   * @return itself, its rewrite, or empty to drop it
+   */
   public Optional<Signal> translate(Signal received) {
     Optional<Signal> r = rewrites.get(received);
     return r != null ? r : Optional.of(received);

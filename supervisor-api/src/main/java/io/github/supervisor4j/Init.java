@@ -12,17 +12,19 @@ package io.github.supervisor4j;
  */
 public interface Init extends AutoCloseable {
 
-  /** The running cooperative reaper. */
+  /** {@return the running cooperative reaper} */
   Reaper reaper();
 
   /**
    * Starts a child that this init reaps and forwards signals to.
    *
+   * @param spec what to start
+   * @return the running child
    * @throws SpawnException if the command cannot be started (127 not found, 126 not executable)
    */
   SupervisedProcess spawn(ChildSpec spec);
 
-  /** The configuration it was installed with. */
+  /** {@return the configuration it was installed with} */
   InitConfig config();
 
   /** Restores the JVM's signal handlers and stops the reaper. */

@@ -22,8 +22,11 @@ import java.util.Set;
  * </ul>
  */
 public final class InitConfig {
+  /** The system property for {@link #withExitZeroOnSigterm}. */
   public static final String EXIT_ZERO_ON_SIGTERM = "supervisor4j.exitZeroOnSigterm";
+  /** The system property for {@link #withSubreaper}. */
   public static final String SUBREAPER = "supervisor4j.subreaper";
+  /** The system property for {@link #withSignals}: signal names, comma-separated, or {@code none}. */
   public static final String SIGNALS = "supervisor4j.signals";
 
   private final boolean subreaper;
@@ -36,7 +39,7 @@ public final class InitConfig {
     this.exitZeroOnSigterm = exitZeroOnSigterm;
   }
 
-  /** The defaults described above. */
+  /** {@return the defaults described above} */
   public static InitConfig defaults() {
     return new InitConfig(true, Collections.unmodifiableSet(EnumSet.of(Signal.SIGTERM, Signal.SIGINT, Signal.SIGHUP)), false);
   }
@@ -44,6 +47,7 @@ public final class InitConfig {
   /**
    * The defaults, changed by the system properties described above.
    *
+   * @return the config
    * @throws IllegalArgumentException naming the property whose value is not understood
    */
   public static InitConfig fromSystemProperties() {
@@ -73,7 +77,12 @@ public final class InitConfig {
     throw new IllegalArgumentException(property + " must be true or false: " + value);
   }
 
-  /** Whether to register as child subreaper (PR_SET_CHILD_SUBREAPER) when not PID 1. */
+  /**
+   * Whether to register as child subreaper (PR_SET_CHILD_SUBREAPER) when not PID 1.
+   *
+   * @param subreaper true to register; the default is true
+   * @return a copy with that setting
+   */
   public InitConfig withSubreaper(boolean subreaper) {
     return new InitConfig(subreaper, signals, exitZeroOnSigterm);
   }
@@ -81,6 +90,8 @@ public final class InitConfig {
   /**
    * The signals caught and passed on; empty for none.
    *
+   * @param signals the signals
+   * @return a copy with those signals
    * @throws IllegalArgumentException naming a signal a JVM cannot catch ({@link
    *     ForwarderConfig#refusal})
    */
@@ -99,19 +110,25 @@ public final class InitConfig {
   /**
    * Whether SIGTERM ends the JVM with exit code 0 (after the shutdown hooks ran) instead of
    * the JVM's 143, for orchestrators that count 143 as a failure.
+   *
+   * @param exitZero true for exit code 0; the default is false
+   * @return a copy with that setting
    */
   public InitConfig withExitZeroOnSigterm(boolean exitZero) {
     return new InitConfig(subreaper, signals, exitZero);
   }
 
+  /** {@return true if the JVM registers as child subreaper when not PID 1} */
   public boolean subreaper() {
     return subreaper;
   }
 
+  /** {@return the signals caught and passed on} */
   public Set<Signal> signals() {
     return signals;
   }
 
+  /** {@return true if SIGTERM ends the JVM with exit code 0} */
   public boolean exitZeroOnSigterm() {
     return exitZeroOnSigterm;
   }

@@ -32,7 +32,7 @@ public enum ProcessGroup {
    */
   NEW_SESSION;
 
-  /** True if the child leads a process group of its own, so that its group can be signalled. */
+  /** {@return true if the child leads a process group of its own, so that its group can be signalled} */
   public boolean isOwnGroup() {
     return this != INHERIT;
   }

@@ -7,5 +7,10 @@ package io.github.supervisor4j;
  */
 @FunctionalInterface
 public interface ReapListener {
+  /**
+   * Called once a process has been reaped.
+   *
+   * @param process the pid it had and how it ended
+   */
   void reaped(ReapedProcess process);
 }

@@ -17,6 +17,7 @@ public interface Reaper extends AutoCloseable {
    * Registers as subreaper if configured, warns if this process is neither PID 1 nor a
    * subreaper, and starts the reaper thread. Starting twice is harmless.
    *
+   * @return this reaper
    * @throws IllegalStateException if closed
    * @throws SupervisorException if the kernel refuses
    */
@@ -26,23 +27,30 @@ public interface Reaper extends AutoCloseable {
   @Override
   void close();
 
-  /** The policy this reaper follows. */
+  /** {@return the policy this reaper follows} */
   ReapPolicy policy();
 
-  /** Adds a listener told of every reaped process, on the reaper thread. */
+  /**
+   * Adds a listener told of every reaped process, on the reaper thread.
+   *
+   * @param listener the listener
+   * @return the subscription, whose {@code close()} removes it
+   */
   Subscription subscribe(ReapListener listener);
 
-  /** Counters read now. */
+  /** {@return the counters, read now} */
   ReaperStats stats();
 
   /**
    * Starts a child that this reaper reaps, registered before it can exit.
    *
+   * @param spec what to start
+   * @return the running child
    * @throws IllegalStateException if the reaper is not running
    * @throws SpawnException if the command cannot be started (127 not found, 126 not executable)
    */
   SupervisedProcess spawn(ChildSpec spec);
 
-  /** True if this process is PID 1 of its PID namespace or a registered child subreaper. */
+  /** {@return true if this process is PID 1 of its PID namespace or a registered child subreaper} */
   boolean isReaperOfOrphans();
 }

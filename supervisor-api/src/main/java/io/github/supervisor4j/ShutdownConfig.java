@@ -39,7 +39,7 @@ public final class ShutdownConfig {
     this.preStopDelay = preStopDelay;
   }
 
-  /** The defaults described above: tini's behaviour. */
+  /** {@return the defaults described above: tini's behaviour} */
   public static ShutdownConfig defaults() {
     return new ShutdownConfig(null, DEFAULT_KILL_AFTER, OnChildExit.EXIT, Duration.ZERO);
   }
@@ -48,6 +48,8 @@ public final class ShutdownConfig {
    * On SIGTERM or SIGINT, waits at most {@code grace} for the main child before the rest of the
    * tree is terminated.
    *
+   * @param grace the main child's time to exit; by default it has all the time it needs
+   * @return a copy with that grace
    * @throws IllegalArgumentException if {@code grace} is negative
    */
   public ShutdownConfig withGrace(Duration grace) {
@@ -57,6 +59,8 @@ public final class ShutdownConfig {
   /**
    * Time between SIGTERM and SIGKILL for the descendants that remain.
    *
+   * @param killAfter the time; the default is 2 s
+   * @return a copy with that time
    * @throws IllegalArgumentException if {@code killAfter} is negative
    */
   public ShutdownConfig withKillAfter(Duration killAfter) {
@@ -66,6 +70,8 @@ public final class ShutdownConfig {
   /**
    * What to do when the main child exits while other descendants still live.
    *
+   * @param onChildExit the choice; the default is {@link OnChildExit#EXIT}
+   * @return a copy with that choice
    * @throws NullPointerException if {@code onChildExit} is null
    */
   public ShutdownConfig withOnChildExit(OnChildExit onChildExit) {
@@ -76,32 +82,39 @@ public final class ShutdownConfig {
    * Holds a received SIGTERM this long before forwarding it (SIGINT is never held), so that
    * for instance Kubernetes can take the pod out of its endpoints first.
    *
+   * @param delay the time to hold it; the default is none
+   * @return a copy with that delay
    * @throws IllegalArgumentException if {@code delay} is negative
    */
   public ShutdownConfig withPreStopDelay(Duration delay) {
     return new ShutdownConfig(grace, killAfter, onChildExit, checkNotNegative("preStopDelay", delay));
   }
 
-  /** The grace after a SIGTERM or SIGINT, or empty to wait for the main child as long as it takes. */
+  /** {@return the grace after a SIGTERM or SIGINT, or empty to wait for the main child as long as it takes} */
   public Optional<Duration> grace() {
     return Optional.ofNullable(grace);
   }
 
+  /** {@return the time between SIGTERM and SIGKILL for the descendants that remain} */
   public Duration killAfter() {
     return killAfter;
   }
 
+  /** {@return what to do when the main child exits first} */
   public OnChildExit onChildExit() {
     return onChildExit;
   }
 
+  /** {@return how long a SIGTERM is held before it is passed on} */
   public Duration preStopDelay() {
     return preStopDelay;
   }
 
   /**
-   * True if SIGTERM and SIGINT must be handled by the shutdown sequence instead of being
-   * forwarded straight away: some option differs from tini's default.
+   * Whether SIGTERM and SIGINT must be handled by the shutdown sequence instead of being
+   * forwarded straight away.
+   *
+   * @return true if some option differs from tini's default
    */
   public boolean interceptsShutdownSignals() {
     return grace != null || !preStopDelay.isZero() || onChildExit != OnChildExit.EXIT;

@@ -13,11 +13,68 @@ import java.util.Locale;
  * <p>Immutable and thread-safe.
  */
 public enum Signal {
-  SIGHUP(1), SIGINT(2), SIGQUIT(3), SIGILL(4), SIGTRAP(5), SIGABRT(6), SIGBUS(7), SIGFPE(8),
-  SIGKILL(9), SIGUSR1(10), SIGSEGV(11), SIGUSR2(12), SIGPIPE(13), SIGALRM(14), SIGTERM(15),
-  SIGSTKFLT(16), SIGCHLD(17), SIGCONT(18), SIGSTOP(19), SIGTSTP(20), SIGTTIN(21), SIGTTOU(22),
-  SIGURG(23), SIGXCPU(24), SIGXFSZ(25), SIGVTALRM(26), SIGPROF(27), SIGWINCH(28), SIGIO(29),
-  SIGPWR(30), SIGSYS(31);
+  /** Hangup: the terminal or the controlling process went away; daemons reload on it. */
+  SIGHUP(1),
+  /** Interrupt from the keyboard (Ctrl-C). */
+  SIGINT(2),
+  /** Quit from the keyboard (Ctrl-\); HotSpot's thread dump. */
+  SIGQUIT(3),
+  /** Illegal instruction. */
+  SIGILL(4),
+  /** Trace or breakpoint trap. */
+  SIGTRAP(5),
+  /** Abort, from abort(3); SIGIOT is its alias. */
+  SIGABRT(6),
+  /** Bus error: a bad memory access. */
+  SIGBUS(7),
+  /** Arithmetic exception. */
+  SIGFPE(8),
+  /** Kill: cannot be caught or ignored. */
+  SIGKILL(9),
+  /** User-defined signal 1. */
+  SIGUSR1(10),
+  /** Invalid memory reference. */
+  SIGSEGV(11),
+  /** User-defined signal 2; HotSpot's thread suspend and resume. */
+  SIGUSR2(12),
+  /** Write to a pipe with no reader. */
+  SIGPIPE(13),
+  /** Timer signal, from alarm(2). */
+  SIGALRM(14),
+  /** Termination: the polite stop that container engines send first. */
+  SIGTERM(15),
+  /** Stack fault on a coprocessor (unused). */
+  SIGSTKFLT(16),
+  /** A child stopped or ended. */
+  SIGCHLD(17),
+  /** Continue if stopped. */
+  SIGCONT(18),
+  /** Stop: cannot be caught or ignored. */
+  SIGSTOP(19),
+  /** Stop from the terminal (Ctrl-Z). */
+  SIGTSTP(20),
+  /** Terminal input for a background process. */
+  SIGTTIN(21),
+  /** Terminal output for a background process. */
+  SIGTTOU(22),
+  /** Urgent condition on a socket. */
+  SIGURG(23),
+  /** CPU time limit exceeded. */
+  SIGXCPU(24),
+  /** File size limit exceeded. */
+  SIGXFSZ(25),
+  /** Virtual alarm clock. */
+  SIGVTALRM(26),
+  /** Profiling timer expired. */
+  SIGPROF(27),
+  /** The terminal's window size changed. */
+  SIGWINCH(28),
+  /** I/O now possible; SIGPOLL is its alias. */
+  SIGIO(29),
+  /** Power failure. */
+  SIGPWR(30),
+  /** Bad system call. */
+  SIGSYS(31);
 
   /** glibc's SIGRTMIN as seen by applications (the C library reserves 32 and 33). */
   public static final int SIGRTMIN = 34;
@@ -38,12 +95,12 @@ public enum Signal {
     this.number = number;
   }
 
-  /** The kernel's number for this signal. */
+  /** {@return the kernel's number for this signal} */
   public int number() {
     return number;
   }
 
-  /** The name without the {@code SIG} prefix, as {@code sun.misc.Signal} wants it: {@code TERM}. */
+  /** {@return the name without the {@code SIG} prefix, as {@code sun.misc.Signal} wants it: {@code TERM}} */
   public String shortName() {
     return name().substring(3);
   }
@@ -51,6 +108,8 @@ public enum Signal {
   /**
    * The signal with this number.
    *
+   * @param number the kernel's number
+   * @return the signal
    * @throws IllegalArgumentException if {@code number} is not 1 to 31
    */
   public static Signal of(int number) {
@@ -63,6 +122,8 @@ public enum Signal {
   /**
    * Parses {@code SIGTERM}, {@code TERM}, {@code term} or {@code 15}.
    *
+   * @param text a name, with or without {@code SIG}, in any case, or a number
+   * @return the signal
    * @throws IllegalArgumentException naming the text when it is no standard signal
    */
   public static Signal parse(String text) {
@@ -92,7 +153,12 @@ public enum Signal {
     throw new IllegalArgumentException("unknown signal name: " + text);
   }
 
-  /** A readable name for any signal number: {@code SIGTERM}, {@code SIGRTMIN+2}, {@code signal 99}. */
+  /**
+   * A readable name for any signal number: {@code SIGTERM}, {@code SIGRTMIN+2}, {@code signal 99}.
+   *
+   * @param number any number
+   * @return the name, for a log line or a message
+   */
   public static String nameOf(int number) {
     if (number >= 1 && number <= 31) {
       return BY_NUMBER[number].name();

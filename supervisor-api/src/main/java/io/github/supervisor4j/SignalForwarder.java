@@ -19,18 +19,28 @@ public interface SignalForwarder extends AutoCloseable {
   /**
    * Installs the handlers.
    *
+   * @return this forwarder
    * @throws IllegalStateException if closed
    * @throws SupervisorException if the JVM refuses a handler, for example under {@code -Xrs}
    */
   SignalForwarder start();
 
-  /** Sets or replaces the target, and delivers any held signals to it. */
+  /**
+   * Sets or replaces the target, and delivers any held signals to it.
+   *
+   * @param target the process or process group that gets the signals from now on
+   */
   void target(ForwardTarget target);
 
-  /** The current target, if any. */
+  /** {@return the current target, if any} */
   Optional<ForwardTarget> target();
 
-  /** Adds a listener told of every received signal, on the thread that handled it. */
+  /**
+   * Adds a listener told of every received signal, on the thread that handled it.
+   *
+   * @param listener the listener
+   * @return the subscription, whose {@code close()} removes it
+   */
   Subscription subscribe(Consumer<ForwardEvent> listener);
 
   /** Restores the previous handlers. Held signals are dropped. */

@@ -15,9 +15,12 @@ public final class SpawnException extends SupervisorException {
   /** Exit code for any other failure to start a command. */
   public static final int FAILED = 1;
 
+  /** The shell's code for the failure. */
   private final int exitCode;
 
   /**
+   * A failed start.
+   *
    * @param message one line naming the command and the reason
    * @param exitCode {@link #NOT_FOUND}, {@link #NOT_EXECUTABLE} or {@link #FAILED}
    */
@@ -26,7 +29,7 @@ public final class SpawnException extends SupervisorException {
     this.exitCode = exitCode;
   }
 
-  /** 127 (not found), 126 (not executable) or 1 (any other failure). */
+  /** {@return 127 (not found), 126 (not executable) or 1 (any other failure)} */
   public int exitCode() {
     return exitCode;
   }

@@ -4,10 +4,21 @@ package io.github.supervisor4j;
 public class SupervisorException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * A failure.
+   *
+   * @param message one line that says what failed
+   */
   public SupervisorException(String message) {
     super(message);
   }
 
+  /**
+   * A failure with its cause.
+   *
+   * @param message one line that says what failed
+   * @param cause the exception underneath
+   */
   public SupervisorException(String message, Throwable cause) {
     super(message, cause);
   }

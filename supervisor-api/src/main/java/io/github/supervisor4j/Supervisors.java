@@ -16,12 +16,24 @@ public final class Supervisors {
 
   private Supervisors() {}
 
-  /** A new, unstarted reaper with {@code config}. */
+  /**
+   * A new, unstarted reaper with {@code config}.
+   *
+   * @param config the policy and settings
+   * @return the reaper; call {@link Reaper#start()}
+   * @throws UnavailableException if no implementation can run here
+   */
   public static Reaper reaper(ReaperConfig config) {
     return provider().reaper(config);
   }
 
-  /** A new, unstarted signal forwarder with {@code config}. */
+  /**
+   * A new, unstarted signal forwarder with {@code config}.
+   *
+   * @param config the signals and their rewrites
+   * @return the forwarder; call {@link SignalForwarder#start()}
+   * @throws UnavailableException if no implementation can run here
+   */
   public static SignalForwarder signalForwarder(ForwarderConfig config) {
     return provider().signalForwarder(config);
   }
@@ -30,6 +42,11 @@ public final class Supervisors {
    * A shutdown of every descendant of this process (every other process of the namespace when
    * PID 1), with {@code config}'s durations; {@code reaper}, which must be running, reaps them.
    * Install it as a JVM shutdown hook with {@link TreeShutdown#installShutdownHook()}.
+   *
+   * @param reaper the running reaper that reaps the descendants
+   * @param config the durations
+   * @return the shutdown, not yet run
+   * @throws UnavailableException if no implementation can run here
    */
   public static TreeShutdown treeShutdown(Reaper reaper, ShutdownConfig config) {
     return provider().treeShutdown(reaper, config);
@@ -39,6 +56,10 @@ public final class Supervisors {
    * Makes this JVM a correct PID 1 with the settings of {@link
    * InitConfig#fromSystemProperties()}: the one line for an application's {@code main}. See
    * {@link #installInit(InitConfig)}.
+   *
+   * @return the running init
+   * @throws IllegalArgumentException if a system property's value is not understood
+   * @throws SupervisorException if the JVM cannot do it
    */
   public static Init installInit() {
     return installInit(InitConfig.fromSystemProperties());
@@ -49,6 +70,8 @@ public final class Supervisors {
    * {@link ReapPolicy#COOPERATIVE} reaper, and installs the signal handlers of {@code config}.
    * Returns the running instance if there is one already (its configuration is kept).
    *
+   * @param config the settings
+   * @return the running init
    * @throws SupervisorException if the JVM cannot do it, for example signals were asked for
    *     but the JVM runs with {@code -Xrs}
    */
@@ -56,7 +79,7 @@ public final class Supervisors {
     return provider().installInit(config);
   }
 
-  /** True if this process is PID 1 of its PID namespace. */
+  /** {@return true if this process is PID 1 of its PID namespace} */
   public static boolean isPid1() {
     return ProcessHandle.current().pid() == 1;
   }

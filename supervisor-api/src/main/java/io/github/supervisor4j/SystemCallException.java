@@ -7,12 +7,18 @@ package io.github.supervisor4j;
 public final class SystemCallException extends SupervisorException {
   private static final long serialVersionUID = 1L;
 
+  /** The call as it was made. */
   private final String call;
+  /** The errno name. */
   private final String errnoName;
+  /** The errno value. */
   private final int errno;
+  /** The process concerned, or 0. */
   private final int pid;
 
   /**
+   * A failed call.
+   *
    * @param call the call as it was made, e.g. {@code kill(-1234, SIGTERM)}
    * @param errno the errno value
    * @param errnoName its name, e.g. {@code EPERM}
@@ -27,22 +33,22 @@ public final class SystemCallException extends SupervisorException {
     this.pid = pid;
   }
 
-  /** The call as it was made, with its arguments. */
+  /** {@return the call as it was made, with its arguments} */
   public String call() {
     return call;
   }
 
-  /** The errno value. */
+  /** {@return the errno value} */
   public int errno() {
     return errno;
   }
 
-  /** The errno name, such as {@code ESRCH}. */
+  /** {@return the errno name, such as {@code ESRCH}} */
   public String errnoName() {
     return errnoName;
   }
 
-  /** The process the call concerned, or 0. */
+  /** {@return the process the call concerned, or 0} */
   public int pid() {
     return pid;
   }

@@ -34,6 +34,7 @@ public interface TreeShutdown {
    * and the end of {@code main} all leave no process behind. Closing the subscription removes
    * the hook (a no-op once the JVM is shutting down).
    *
+   * @return the subscription, whose {@code close()} removes the hook
    * @throws IllegalStateException if the hook is already installed
    */
   Subscription installShutdownHook();

@@ -7,6 +7,11 @@ package io.github.supervisor4j;
 public final class UnavailableException extends SupervisorException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Nothing to run here.
+   *
+   * @param message one line that says why
+   */
   public UnavailableException(String message) {
     super(message);
   }

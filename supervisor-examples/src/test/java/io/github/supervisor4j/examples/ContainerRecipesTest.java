@@ -188,7 +188,7 @@ class ContainerRecipesTest {
 
     static Dockerfile parse(Path file) throws IOException {
       Dockerfile d = new Dockerfile();
-      for (String line : Files.readAllLines(file)) {
+      for (String line : instructions(Files.readAllLines(file))) {
         String[] parts = line.trim().split("\\s+", 2);
         if (parts.length < 2 || parts[0].startsWith("#")) continue;
         switch (parts[0]) {
@@ -204,6 +204,24 @@ class ContainerRecipesTest {
       }
       if (d.entrypoint.isEmpty()) fail(file + " has no exec-form ENTRYPOINT");
       return d;
+    }
+
+    /** The lines joined where one ends with a backslash (an instruction continued on the next line). */
+    private static List<String> instructions(List<String> lines) {
+      List<String> out = new ArrayList<>();
+      StringBuilder current = new StringBuilder();
+      for (String line : lines) {
+        if (current.length() == 0 && line.trim().startsWith("#")) continue;
+        String trimmed = line.stripTrailing();
+        if (trimmed.endsWith("\\")) {
+          current.append(trimmed, 0, trimmed.length() - 1).append(' ');
+        } else {
+          out.add(current.append(line).toString());
+          current.setLength(0);
+        }
+      }
+      if (current.length() > 0) out.add(current.toString());
+      return out;
     }
 
     /** The exec form is a JSON array of strings; JSON is YAML, so SnakeYAML parses it. */

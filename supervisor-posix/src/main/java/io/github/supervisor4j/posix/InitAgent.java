@@ -21,11 +21,22 @@ import java.util.Set;
 public final class InitAgent {
   private InitAgent() {}
 
+  /**
+   * For {@code -javaagent}: installs the init before {@code main} runs.
+   *
+   * @param args the agent argument, {@code exitZeroOnSigterm} or none
+   * @param inst the JVM's instrumentation, used to open {@code java.lang} to this module
+   */
   public static void premain(String args, Instrumentation inst) {
     install(args, inst);
   }
 
-  /** For {@code Launcher-Agent-Class}. */
+  /**
+   * For {@code Launcher-Agent-Class}: the same as {@link #premain}.
+   *
+   * @param args the agent argument, {@code exitZeroOnSigterm} or none
+   * @param inst the JVM's instrumentation, used to open {@code java.lang} to this module
+   */
   public static void agentmain(String args, Instrumentation inst) {
     install(args, inst);
   }

@@ -26,13 +26,20 @@ public final class Posix {
    * A new, unstarted reaper, as {@code Supervisors.reaper} gives, without the ServiceLoader
    * look-up.
    *
+   * @param config the policy and settings
+   * @return the reaper; call {@link Reaper#start()}
    * @throws io.github.supervisor4j.UnavailableException if the config's policy cannot run safely here
    */
   public static Reaper reaper(ReaperConfig config) {
     return new PosixReaper(config);
   }
 
-  /** A new, unstarted signal forwarder, as {@code Supervisors.signalForwarder} gives. */
+  /**
+   * A new, unstarted signal forwarder, as {@code Supervisors.signalForwarder} gives.
+   *
+   * @param config the signals and their rewrites
+   * @return the forwarder; call {@link SignalForwarder#start()}
+   */
   public static SignalForwarder signalForwarder(ForwarderConfig config) {
     return new PosixSignalForwarder(config);
   }
@@ -47,18 +54,23 @@ public final class Posix {
     try {
       Os.getpid();
     } catch (LinkageError e) {
+      // A thread jffi's loading needs could not start (a full pids limit): not about where it
+      // unpacks, so passed on as it is for the caller to say so (the launcher does).
+      for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+        if (t instanceof OutOfMemoryError) throw (OutOfMemoryError) t;
+      }
       throw new SupervisorException("cannot load jffi's native library (" + JffiSetup.decision() + "): " + firstLine(e)
           + ". Fix: give the JVM -D" + JffiSetup.EXTRACT_DIR + "=<a writable directory on a mount without noexec> "
           + "(e.g. JAVA_TOOL_OPTIONS=-D" + JffiSetup.EXTRACT_DIR + "=/var/tmp), or mount /tmp writable and exec-able");
     }
   }
 
-  /** Where jffi unpacks its native stub and why: for a diagnostic line. */
+  /** {@return where jffi unpacks its native stub and why: for a diagnostic line} */
   public static String nativeCodeLocation() {
     return JffiSetup.decision();
   }
 
-  /** This process's pid, from getpid(2). */
+  /** {@return this process's pid, from getpid(2)} */
   public static int pid() {
     return Os.getpid();
   }
@@ -67,13 +79,18 @@ public final class Posix {
    * tini's {@code -p}: this process gets {@code signal} when its parent dies
    * (PR_SET_PDEATHSIG).
    *
+   * @param signal the signal to get
    * @throws io.github.supervisor4j.SystemCallException if the kernel refuses
    */
   public static void setParentDeathSignal(Signal signal) {
     Os.setParentDeathSignal(signal);
   }
 
-  /** Ignores {@code signal} from now on (SIG_IGN); a child started afterwards gets it back at SIG_DFL. */
+  /**
+   * Ignores {@code signal} from now on (SIG_IGN); a child started afterwards gets it back at SIG_DFL.
+   *
+   * @param signal the signal to ignore
+   */
   public static void ignore(Signal signal) {
     SignalHandlers.ignore(signal);
   }
@@ -82,6 +99,8 @@ public final class Posix {
    * Catches {@code signals} from now on, until the latch is closed: Kubernetes' pause, which
    * waits for SIGINT or SIGTERM, installs this before it says it is ready.
    *
+   * @param signals the signals to catch
+   * @return the latch, to await the first of them and to close
    * @throws SupervisorException if the JVM cannot catch them (under {@code -Xrs})
    */
   public static SignalLatch catchSignals(Set<Signal> signals) {
@@ -104,6 +123,7 @@ public final class Posix {
     /**
      * Blocks until one of the signals has arrived (at once if one already has) and returns the first.
      *
+     * @return the first signal that arrived
      * @throws InterruptedException if interrupted while waiting
      */
     public Signal await() throws InterruptedException {

@@ -80,6 +80,10 @@ public final class ShutdownCoordinator {
    * SIGINT over from {@code forwarder}. Call before spawning the main child, so that a signal
    * that arrives meanwhile is not lost.
    *
+   * @param config the durations and choices of the shutdown
+   * @param reaper the running reaper, whose events it waits on
+   * @param forwarder this module's running signal forwarder
+   * @return the coordinator; then call {@link #mainChild} and {@link #awaitExit}
    * @throws IllegalArgumentException if {@code forwarder} is not this module's
    */
   public static ShutdownCoordinator install(ShutdownConfig config, Reaper reaper, SignalForwarder forwarder) {
@@ -97,6 +101,7 @@ public final class ShutdownCoordinator {
   /**
    * The main child, once spawned (and made the forwarder's target).
    *
+   * @param child the main child
    * @throws IllegalStateException if it was set already
    */
   public void mainChild(SupervisedProcess child) {
@@ -135,6 +140,7 @@ public final class ShutdownCoordinator {
    * Runs the sequence described above on the calling thread and returns the main child's
    * exit status.
    *
+   * @return the main child's exit status
    * @throws IllegalStateException if {@link #mainChild} was not called
    * @throws InterruptedException if interrupted while waiting
    */

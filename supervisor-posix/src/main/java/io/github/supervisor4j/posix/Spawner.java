@@ -164,6 +164,9 @@ final class Spawner {
       case Os.ENOEXEC:
       case Os.EISDIR:
         return new SpawnException(reason + ": not executable", SpawnException.NOT_EXECUTABLE);
+      case Os.EAGAIN: // what fork answers when a pids cgroup (a container's pids limit) or RLIMIT_NPROC is full
+        return new SpawnException(reason + ": no process can be added. Fix: raise the container's pids limit"
+            + " (podman --pids-limit, the pod's PID limit) or RLIMIT_NPROC", SpawnException.FAILED);
       default:
         return new SpawnException(reason, SpawnException.FAILED);
     }

@@ -45,6 +45,11 @@ import java.util.EnumSet;
 public final class Launcher {
   private Launcher() {}
 
+  /**
+   * Runs the launcher and exits the JVM with its exit code (see above).
+   *
+   * @param args the command line, as in {@code --help}
+   */
   public static void main(String[] args) {
     int code = run(args);
     System.err.flush();
@@ -71,6 +76,12 @@ public final class Launcher {
       return options.action == Action.PAUSE ? pause(options) : supervise(options);
     } catch (SupervisorException e) {
       LauncherLog.fatal(e.getMessage());
+      return ExitCodes.FAILURE;
+    } catch (OutOfMemoryError e) {
+      // "unable to create native thread": a pids cgroup (a container's pids limit) or RLIMIT_NPROC
+      // is full before the forwarder's or reaper's thread runs. HotSpot has said which thread.
+      LauncherLog.fatal("cannot start: " + e.getMessage() + ". Fix: raise the container's pids limit (podman"
+          + " --pids-limit, the pod's PID limit) or RLIMIT_NPROC; the launcher's JVM needs about 20 threads");
       return ExitCodes.FAILURE;
     } catch (RuntimeException | LinkageError e) {
       // A bug or an unexpected platform: still one line, the stack trace only at -vvvv (trace).
