@@ -16,6 +16,15 @@
  * zombies = entries of /proc above the baseline - live orphans.
  * PID 1's CPU comes from its CPU-time clock (clock_getcpuclockid), in nanoseconds, all threads.
  *
+ * Where that CPU went, by thread (/proc/1/task/<tid>/schedstat: nanoseconds on a CPU; stat:
+ * the system-time share in ticks), over the same interval:
+ *   reaper_ms  the thread that reaps: ours is named "supervisor4j-reaper" (comm
+ *              "supervisor4j-re"); a single-threaded init is all reaper
+ *   reaper_sys_ms  its time in the kernel (tick-sampled: 10 ms steps)
+ *   jit_ms     HotSpot's compiler threads ("C1 CompilerThre", "C2 CompilerThre")
+ *   gc_ms      the garbage collector's and the VM thread ("GC Thread#", "G1 ...", "VM Thread")
+ *   other_ms   the rest: every other thread, and threads that ended during the drain
+ *
  * With --storm (the exit-status integrity run, where PID 1 starts other children meanwhile and
  * /proc cannot be counted), drain only releases the orphans, waits until every one has exited,
  * prints "storm n=N" and exits 0; reaping them is left to PID 1.
@@ -38,6 +47,81 @@ static long long now_ns(clockid_t c) {
   struct timespec ts;
   clock_gettime(c, &ts);
   return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* One thread of PID 1, as /proc/1/task/<tid> reports it. */
+struct thread { int tid; char comm[20]; long long ns; long long sys_ticks; };
+#define MAX_THREADS 512
+enum { REAPER, JIT, GC, OTHER, CLASSES };
+
+static int read_small(const char *path, char *buf, size_t size) {
+  FILE *f = fopen(path, "r");
+  if (f == NULL) return -1;
+  size_t n = fread(buf, 1, size - 1, f);
+  fclose(f);
+  buf[n] = 0;
+  return (int) n;
+}
+
+/* Every thread of PID 1 now; the count, or -1 if /proc/1/task cannot be read. */
+static int snapshot(struct thread *out) {
+  DIR *d = opendir("/proc/1/task");
+  if (d == NULL) return -1;
+  int n = 0;
+  struct dirent *e;
+  char path[64], buf[1024];
+  while ((e = readdir(d)) != NULL && n < MAX_THREADS) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    struct thread *t = &out[n];
+    t->tid = atoi(e->d_name);
+    snprintf(path, sizeof path, "/proc/1/task/%d/comm", t->tid);
+    if (read_small(path, buf, sizeof buf) <= 0) continue;
+    buf[strcspn(buf, "\n")] = 0;
+    size_t len = strlen(buf) < sizeof t->comm ? strlen(buf) : sizeof t->comm - 1;
+    memcpy(t->comm, buf, len);
+    t->comm[len] = 0;
+    snprintf(path, sizeof path, "/proc/1/task/%d/schedstat", t->tid);
+    if (read_small(path, buf, sizeof buf) <= 0) continue;
+    t->ns = atoll(buf);
+    snprintf(path, sizeof path, "/proc/1/task/%d/stat", t->tid);
+    t->sys_ticks = 0;
+    if (read_small(path, buf, sizeof buf) > 0) {
+      char *p = strrchr(buf, ')');
+      /* after "pid (comm)": state is field 3, utime 14, stime 15 */
+      long long v = 0;
+      for (int field = 3; p != NULL && field <= 15; field++) {
+        p = strchr(p + 1, ' ');
+        if (p != NULL && field == 15) v = atoll(p + 1);
+      }
+      t->sys_ticks = v;
+    }
+    n++;
+  }
+  closedir(d);
+  return n;
+}
+
+static int class_of(const char *comm, int single_threaded) {
+  if (strncmp(comm, "supervisor4j-re", 15) == 0) return REAPER;
+  if (strncmp(comm, "C1 CompilerThre", 15) == 0 || strncmp(comm, "C2 CompilerThre", 15) == 0) return JIT;
+  if (strncmp(comm, "GC Thread", 9) == 0 || strncmp(comm, "G1 ", 3) == 0 || strcmp(comm, "VM Thread") == 0) return GC;
+  return single_threaded ? REAPER : OTHER;
+}
+
+/* ms per class between two snapshots; threads absent from the first started meanwhile. */
+static void attribute(struct thread *a, int na, struct thread *b, int nb, double ms[CLASSES], double *reaper_sys_ms) {
+  long tick = sysconf(_SC_CLK_TCK);
+  for (int k = 0; k < CLASSES; k++) ms[k] = 0;
+  *reaper_sys_ms = 0;
+  for (int j = 0; j < nb; j++) {
+    long long ns0 = 0, sys0 = 0;
+    for (int i = 0; i < na; i++) {
+      if (a[i].tid == b[j].tid) { ns0 = a[i].ns; sys0 = a[i].sys_ticks; break; }
+    }
+    int k = class_of(b[j].comm, nb == 1);
+    ms[k] += (b[j].ns - ns0) / 1e6;
+    if (k == REAPER) *reaper_sys_ms += (b[j].sys_ticks - sys0) * 1000.0 / tick;
+  }
 }
 
 static int count_processes(DIR *proc) {
@@ -91,6 +175,8 @@ int main(int argc, char **argv) {
   if (made != n) fprintf(stderr, "drain: only %d of %d forks succeeded\n", made, n);
   while (atomic_load(&sh->ready) < made) usleep(1000);
 
+  static struct thread before[MAX_THREADS], after[MAX_THREADS];
+  int nbefore = storm ? 0 : snapshot(before);
   long long cpu0 = now_ns(pid1_cpu);
   long long t0 = now_ns(CLOCK_MONOTONIC);
   close(fds[1]);
@@ -113,8 +199,18 @@ int main(int argc, char **argv) {
   }
   long long t1 = now_ns(CLOCK_MONOTONIC);
   long long cpu1 = now_ns(pid1_cpu);
-  printf("drain n=%d drain_ms=%.3f max_zombies=%d cpu_ms=%.3f left=%d\n", made, (t1 - t0) / 1e6, max_zombies, (cpu1 - cpu0) / 1e6,
+  int nafter = snapshot(after);
+  printf("drain n=%d drain_ms=%.3f max_zombies=%d cpu_ms=%.3f left=%d", made, (t1 - t0) / 1e6, max_zombies, (cpu1 - cpu0) / 1e6,
          left > 0 ? left : 0);
+  if (nbefore > 0 && nafter > 0) {
+    double ms[CLASSES], reaper_sys;
+    attribute(before, nbefore, after, nafter, ms, &reaper_sys);
+    /* other: every thread not classified, and those that ended meanwhile (not in the second snapshot) */
+    double other = (cpu1 - cpu0) / 1e6 - ms[REAPER] - ms[JIT] - ms[GC];
+    printf(" reaper_ms=%.3f reaper_sys_ms=%.0f jit_ms=%.3f gc_ms=%.3f other_ms=%.3f threads=%d", ms[REAPER], reaper_sys, ms[JIT],
+           ms[GC], other > 0 ? other : 0, nafter);
+  }
+  printf("\n");
   fflush(stdout);
   return left > 0 ? 1 : 0;
 }

@@ -3,8 +3,9 @@
  *
  * The idle-cost workload, run as the child of the supervisor under test (PID 1 of its own
  * PID namespace): sleeps SETTLE seconds so that start-up work is over, then reports the CPU
- * time PID 1 used (all its threads, from its CPU-time clock) over the next SECONDS seconds:
- *   idle seconds=S cpu_ms=..
+ * time PID 1 used (all its threads, from its CPU-time clock) over the next SECONDS seconds,
+ * and PID 1's resident memory at the end (VmRSS of /proc/1/status: the steady footprint):
+ *   idle seconds=S cpu_ms=.. rss_kb=..
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -29,7 +30,16 @@ int main(int argc, char **argv) {
   long long c0 = cpu_ns(pid1);
   usleep((useconds_t)(seconds * 1e6));
   long long c1 = cpu_ns(pid1);
-  printf("idle seconds=%g cpu_ms=%.3f\n", seconds, (c1 - c0) / 1e6);
+  long rss_kb = -1;
+  FILE *st = fopen("/proc/1/status", "r");
+  if (st != NULL) {
+    char line[256];
+    while (fgets(line, sizeof line, st) != NULL) {
+      if (strncmp(line, "VmRSS:", 6) == 0) rss_kb = atol(line + 6);
+    }
+    fclose(st);
+  }
+  printf("idle seconds=%g cpu_ms=%.3f rss_kb=%ld\n", seconds, (c1 - c0) / 1e6, rss_kb);
   fflush(stdout);
   return 0;
 }

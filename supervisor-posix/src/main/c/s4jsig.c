@@ -22,6 +22,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <time.h>
 #include <unistd.h>
 
 #define S4J_ABI 1
@@ -36,14 +37,14 @@
 #define S4J_FOR_JAVA 4   /* action TO_JAVA */
 #define S4J_DROPPED 8    /* action DROP */
 
-/* Read by S4jSig.Record in Java, field by field at these offsets: 0, 4, 8, 12, 16. */
+/* Read by S4jSig.Record in Java, field by field at these offsets: 0, 4, 8, 12, 16, 20. */
 struct s4j_record {
   int signal;
   int sent;
   int error;
   int flags;
   int target;
-  int reserved;
+  int latency_ns; /* FORWARDED: how long the handler's kill(2) took, for the JFR event; else 0 */
 };
 
 static atomic_int target;              /* kill(2)'s pid argument; < 0 a process group; 0 none yet */
@@ -69,9 +70,15 @@ static void s4j_handler(int sig) {
   } else if (action == S4J_DROP) {
     r.flags = S4J_DROPPED;
   } else {
+    /* clock_gettime is async-signal-safe (signal-safety(7)); CLOCK_MONOTONIC is a vDSO read. */
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     r.sent = action;
     r.flags = S4J_FORWARDED;
     if (kill(to, action) != 0) r.error = errno;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    long long ns = (t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec);
+    r.latency_ns = ns > 0x7fffffff ? 0x7fffffff : (int) ns;
   }
   int fd = atomic_load(&write_fd);
   if (fd < 0 || write(fd, &r, sizeof r) != (ssize_t) sizeof r) atomic_fetch_add(&lost_records, 1);

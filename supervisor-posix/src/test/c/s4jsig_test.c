@@ -35,7 +35,7 @@ struct record {
   int error;
   int flags;
   int target;
-  int reserved;
+  int latency_ns; /* FORWARDED: how long the handler's kill(2) took (for the JFR event); else 0 */
 };
 
 /* S4jSig's constants. */
@@ -116,7 +116,11 @@ static void expect_record(int fd, int sig, int sent, int error, int flags, int t
   CHECK(r.signal == sig && r.sent == sent && r.error == error && r.flags == flags && r.target == target,
       "record {signal %d, sent %d, error %d, flags %d, target %d}, expected {%d, %d, %d, %d, %d}",
       r.signal, r.sent, r.error, r.flags, r.target, sig, sent, error, flags, target);
-  CHECK(r.reserved == 0, "reserved field is %d", r.reserved);
+  if (flags == FORWARDED) {
+    CHECK(r.latency_ns > 0 && r.latency_ns < 1000000000, "latency of a forward is %d ns", r.latency_ns);
+  } else {
+    CHECK(r.latency_ns == 0, "latency of a record that forwarded nothing is %d", r.latency_ns);
+  }
 }
 
 /* The next signal number the child reported (0 means it is ready). */

@@ -160,12 +160,12 @@ class ContainerRecipesTest {
   }
 
   /** {@code command}, output merged, stdin from /dev/null, every wait bounded by {@link #LIMIT}. */
-  private static ForkedProcess start(List<String> command) {
+  static ForkedProcess start(List<String> command) {
     return ForkedProcess.of(command).mergedOutput().stdinFromDevNull().timeout(LIMIT).start();
   }
 
   /** ENTRYPOINT followed by CMD, with each COPY destination replaced by its built source, and "java" by the test's java. */
-  private static List<String> containerCommand(Path dockerfile) throws IOException {
+  static List<String> containerCommand(Path dockerfile) throws IOException {
     Dockerfile d = Dockerfile.parse(dockerfile);
     List<String> words = new ArrayList<>(d.entrypoint);
     words.addAll(d.cmd);

@@ -43,10 +43,12 @@ final class Escalation {
    * @return the number of processes that got SIGTERM
    */
   int run() throws InterruptedException {
+    long start = System.nanoTime();
     List<Proc.Stat> alive = tree.alive();
     int terminated = alive.size();
     if (!alive.isEmpty()) {
       log.info("sending SIGTERM to {} ({}): {}", count(alive), tree, ProcessTree.describe(alive));
+      record("SIGTERM", alive, start);
       signalAll(alive, Signal.SIGTERM);
       for (Proc.Stat m : alive) {
         // A stopped process would keep SIGTERM pending until the SIGKILL: wake it so that it can
@@ -66,11 +68,21 @@ final class Escalation {
         log.warn("sending SIGKILL to {} still alive: {}", count(alive), ProcessTree.describe(alive));
       }
       first = false;
+      record("SIGKILL", alive, start);
       signalAll(alive, Signal.SIGKILL);
       alive = awaitNoneAlive(Math.min(giveUp, System.nanoTime() + Duration.ofMillis(500).toNanos()));
     }
-    awaitReaped(giveUp);
+    List<Proc.Stat> left = awaitReaped(giveUp);
+    record(left.isEmpty() ? "DONE" : "GAVE_UP", left, start);
     return terminated;
+  }
+
+  /** The {@code io.github.supervisor4j.ShutdownEscalation} JFR event, if a recording wants it. */
+  private static void record(String step, List<Proc.Stat> members, long start) {
+    if (!Flight.recording() || !ShutdownEscalationEvent.enabled()) return;
+    int[] pids = new int[members.size()];
+    for (int i = 0; i < pids.length; i++) pids[i] = members.get(i).pid();
+    ShutdownEscalationEvent.commit(step, pids, System.nanoTime() - start);
   }
 
   /** Waits until no member is alive (zombies count as gone) or the deadline; returns those alive then. */
@@ -78,12 +90,13 @@ final class Escalation {
     return waker.awaitUntil(tree::alive, List::isEmpty, deadline - System.nanoTime(), POLL_NANOS);
   }
 
-  /** Waits until the tree is empty, zombies reaped, or the deadline, which is then logged. */
-  private void awaitReaped(long deadline) throws InterruptedException {
+  /** Waits until the tree is empty, zombies reaped, or the deadline, which is then logged; returns those left. */
+  private List<Proc.Stat> awaitReaped(long deadline) throws InterruptedException {
     List<Proc.Stat> left = waker.awaitUntil(tree::members, List::isEmpty, deadline - System.nanoTime(), POLL_NANOS);
     if (!left.isEmpty()) {
       log.warn("giving up on {} not reaped {} after SIGKILL: {}", count(left), Durations.format(REAP_BOUND), ProcessTree.describe(left));
     }
+    return left;
   }
 
   /** Waits up to {@code timeout} for every member to exit by itself; returns those alive then. */

@@ -25,13 +25,28 @@ import java.util.Optional;
  * against /proc/self/mountinfo, and if it will not do, {@code jffi.extract.dir} is pointed at
  * the first writable directory on a mount that is neither {@code ro} nor {@code noexec}.
  * libs4jsig ({@link NativeSignals}) is unpacked into the same directory.
+ *
+ * <p>Who unpacks: we do, unless the user set {@code jffi.boot.library.path} or the stub for
+ * this platform is not on the class path. jffi's own unpacking names its file with {@code
+ * File.createTempFile}, whose SecureRandom initialises the JDK's security providers, and
+ * copies it through NIO channels: about 110 classes (a quarter of what the launcher loads
+ * from outside the JDK's CDS archive) and their heap, on every start (issue 14). We write the
+ * stub into a fresh directory of our own ({@link #unpack}: mode 0700, created with {@code
+ * mkdir}, which fails rather than reuse what another user planted; the file itself created
+ * with O_EXCL), point {@code jffi.boot.library.path} at it until jffi has loaded it, then delete
+ * both ({@link #afterLoad}; the mapping stays).
  */
 final class JffiSetup {
   static final String EXTRACT_DIR = "jffi.extract.dir";
   static final String BOOT_PATH = "jffi.boot.library.path";
   static final String UNSAFE_DISABLED = "jffi.unsafe.disabled";
 
+  /** jffi's stub, as its jar (or ours, shaded) holds it: jni/<cpu>-Linux/libjffi-1.2.so. */
+  private static final String STUB = "libjffi-1.2.so";
+
   private static volatile String decision = "jffi has not been loaded yet";
+  /** The stub we unpacked for jffi, until {@link #afterLoad()}; null if jffi unpacks it itself. */
+  private static Unpacked stub;
 
   private JffiSetup() {}
 
@@ -39,6 +54,86 @@ final class JffiSetup {
   static synchronized void beforeFirstLoad() {
     if (System.getProperty(UNSAFE_DISABLED) == null) System.setProperty(UNSAFE_DISABLED, "true");
     decision = chooseExtractDir();
+    if (System.getProperty(BOOT_PATH) == null) unpackStub();
+  }
+
+  /** Once jffi has loaded its stub: deletes our copy and forgets the boot path we set for it. */
+  static synchronized void afterLoad() {
+    if (stub == null) return;
+    stub.delete();
+    stub = null;
+    System.clearProperty(BOOT_PATH);
+  }
+
+  private static void unpackStub() {
+    String cpu = Platform.CURRENT == Platform.LINUX_X86_64 ? "x86_64" : Platform.CURRENT == Platform.LINUX_AARCH64 ? "aarch64" : null;
+    if (cpu == null) return;
+    String dir = System.getProperty(EXTRACT_DIR, System.getProperty("java.io.tmpdir", "/tmp"));
+    try (java.io.InputStream in = JffiSetup.class.getResourceAsStream("/jni/" + cpu + "-Linux/" + STUB)) {
+      if (in == null) return; // not on the class path as we know it: jffi finds it its own way
+      stub = unpack(in, new File(dir), STUB);
+      System.setProperty(BOOT_PATH, stub.file.getParent());
+    } catch (IOException | SecurityException e) {
+      stub = null; // jffi unpacks it itself, and says so if that fails too
+    }
+  }
+
+  /** A native library we wrote into a private directory of its own. */
+  static final class Unpacked {
+    final File file;
+
+    private Unpacked(File file) {
+      this.file = file;
+    }
+
+    /** Deletes the file and its directory; a library already loaded stays mapped. */
+    void delete() {
+      file.delete();
+      file.getParentFile().delete();
+    }
+  }
+
+  private static final java.util.concurrent.atomic.AtomicInteger unpacked = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * Writes {@code in} to {@code name} in a new directory under {@code parent} that only this
+   * user can enter: made by mkdir(2), which fails on any existing name (a planted directory or
+   * symlink), so the name needs no randomness; then the file is created with O_EXCL. Files, not
+   * {@code File.createTempFile}: see the class comment.
+   *
+   * @throws IOException if no directory can be made there or the file cannot be written
+   */
+  static Unpacked unpack(java.io.InputStream in, File parent, String name) throws IOException {
+    File dir = null;
+    for (int attempt = 0; attempt < 100 && dir == null; attempt++) {
+      File d = new File(parent, "supervisor4j-" + selfPid() + "-" + System.nanoTime() + "-" + unpacked.incrementAndGet());
+      if (d.mkdir()) dir = d;
+    }
+    if (dir == null) throw new IOException("cannot make a directory in " + parent);
+    // 0700 before anything goes in: another user may neither add nor swap files here.
+    boolean ok = dir.setReadable(false, false) & dir.setWritable(false, false) & dir.setExecutable(false, false)
+        & dir.setReadable(true, true) & dir.setWritable(true, true) & dir.setExecutable(true, true);
+    File file = new File(dir, name);
+    Unpacked result = new Unpacked(file);
+    try {
+      if (!ok || !file.createNewFile()) throw new IOException("cannot create " + file + " alone");
+      try (java.io.OutputStream out = new java.io.FileOutputStream(file)) {
+        in.transferTo(out);
+      }
+      return result;
+    } catch (IOException | RuntimeException e) {
+      result.delete();
+      throw e;
+    }
+  }
+
+  /** This process's pid before any native code is loaded, without ProcessHandle's 30 classes. */
+  private static String selfPid() {
+    try {
+      return new File("/proc/self").getCanonicalFile().getName();
+    } catch (IOException e) {
+      return "0"; // only part of a name: mkdir's failure on a clash is what makes it safe
+    }
   }
 
   /** Where jffi unpacks its stub and why, for the message when loading fails anyway. */

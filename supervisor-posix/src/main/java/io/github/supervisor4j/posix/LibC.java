@@ -1,6 +1,5 @@
 package io.github.supervisor4j.posix;
 
-import jnr.ffi.Pointer;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.Variadic;
 
@@ -9,11 +8,16 @@ import jnr.ffi.annotations.Variadic;
  * {@link Os} calls it; errno and C-style results stop there. (libs4jsig, our own signal
  * handler library, has its binding next to it: {@link S4jSig}.)
  *
- * <p>Public only because jnr-ffi's binding ({@code -Dsupervisor4j.libc=jnr}, and {@link
- * JffiLibC}'s fallback for a method it does not know) generates its implementation with ASM in
- * jnr-ffi's own class loader, which can implement a public interface only: bound package-private,
+ * <p>Public only because jnr-ffi's binding ({@code -Dsupervisor4j.libc=jnr}) generates its
+ * implementation with ASM in jnr-ffi's own class loader, which can implement a public interface
+ * only: bound package-private,
  * it failed in {@code AsmClassLoader.defineClass} (checked on jnr-ffi 2.2.18). Nothing outside
  * this package uses it, and it is not part of the API.
+ *
+ * <p>Pointers are addresses ({@code long}): {@link Os} handles native memory through jffi's
+ * {@code MemoryIO}, without jnr-ffi's {@code Pointer} and its {@code Runtime} (issue 14).
+ * jnr-ffi binds a {@code long} parameter as a 64-bit integer, which is how a pointer is
+ * passed on x86_64 and aarch64.
  *
  * <p>We bind libc ourselves with jnr-ffi instead of going through jnr-posix's facade: the
  * facade lacks waitid, prctl, pidfds and the posix_spawn attribute calls, and loading it costs
@@ -28,7 +32,7 @@ public interface LibC {
   int kill(int pid, int sig);
 
   /** siginfo_t is 128 bytes; si_code at 8, si_pid at 16, si_status at 24 (x86_64, aarch64). */
-  int waitid(int idtype, int id, Pointer infop, int options);
+  int waitid(int idtype, int id, long infop, int options);
 
   @Variadic(fixedCount = 1)
   int prctl(int option, long arg2, long arg3, long arg4, long arg5);
@@ -43,7 +47,7 @@ public interface LibC {
   int close(int fd);
 
   /** ssize_t read(int fd, void *buf, size_t count). */
-  long read(int fd, Pointer buf, long count);
+  long read(int fd, long buf, long count);
 
   int getpgid(int pid);
 
@@ -53,36 +57,36 @@ public interface LibC {
 
   int isatty(int fd);
 
-  int sigemptyset(Pointer set);
+  int sigemptyset(long set);
 
-  int sigfillset(Pointer set);
+  int sigfillset(long set);
 
-  int posix_spawnattr_init(Pointer attr);
+  int posix_spawnattr_init(long attr);
 
-  int posix_spawnattr_destroy(Pointer attr);
+  int posix_spawnattr_destroy(long attr);
 
-  int posix_spawnattr_setflags(Pointer attr, short flags);
+  int posix_spawnattr_setflags(long attr, short flags);
 
-  int posix_spawnattr_setsigmask(Pointer attr, Pointer sigmask);
+  int posix_spawnattr_setsigmask(long attr, long sigmask);
 
-  int posix_spawnattr_setsigdefault(Pointer attr, Pointer sigdefault);
+  int posix_spawnattr_setsigdefault(long attr, long sigdefault);
 
-  int posix_spawnattr_setpgroup(Pointer attr, int pgroup);
+  int posix_spawnattr_setpgroup(long attr, int pgroup);
 
-  int posix_spawn_file_actions_init(Pointer actions);
+  int posix_spawn_file_actions_init(long actions);
 
-  int posix_spawn_file_actions_destroy(Pointer actions);
+  int posix_spawn_file_actions_destroy(long actions);
 
-  int posix_spawn_file_actions_addclose(Pointer actions, int fd);
+  int posix_spawn_file_actions_addclose(long actions, int fd);
 
   /** glibc 2.34 and later. */
-  int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
+  int posix_spawn_file_actions_addclosefrom_np(long actions, int from);
 
   /** glibc 2.29 and later. */
-  int posix_spawn_file_actions_addchdir_np(Pointer actions, String path);
+  int posix_spawn_file_actions_addchdir_np(long actions, String path);
 
   /** glibc 2.35 and later: tcsetpgrp(fd, getpgrp()) in the child, with SIGTTOU still blocked. */
-  int posix_spawn_file_actions_addtcsetpgrp_np(Pointer actions, int fd);
+  int posix_spawn_file_actions_addtcsetpgrp_np(long actions, int fd);
 
-  int posix_spawnp(@Out int[] pid, String file, Pointer actions, Pointer attr, Pointer argv, Pointer envp);
+  int posix_spawnp(@Out int[] pid, String file, long actions, long attr, long argv, long envp);
 }

@@ -8,7 +8,6 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,12 +122,11 @@ final class NativeSignalPath implements SignalPath {
   /** The reader thread: one record per signal the C handler saw, until the pipe is closed. */
   private void readRecords() {
     long buffer = Os.Arena.allocateForever(S4jSig.Record.SIZE);
-    Pointer memory = Pointer.wrap(Os.RUNTIME, buffer);
     try {
       while (true) {
         long got;
         try {
-          got = Os.read(readFd, memory, S4jSig.Record.SIZE);
+          got = Os.read(readFd, buffer, S4jSig.Record.SIZE);
         } catch (SystemCallException e) {
           log.error("process {}: signal forwarder stops: {}", Os.getpid(), e.getMessage());
           return;
@@ -138,7 +136,7 @@ final class NativeSignalPath implements SignalPath {
           log.error("process {}: short record of {} bytes from libs4jsig; ignored", Os.getpid(), got);
           continue;
         }
-        S4jSig.Record r = S4jSig.Record.read(memory);
+        S4jSig.Record r = S4jSig.Record.read(buffer);
         try {
           handle(r);
         } catch (RuntimeException e) {
@@ -159,7 +157,7 @@ final class NativeSignalPath implements SignalPath {
     }
     ForwardTarget to = r.target() < 0 ? ForwardTarget.processGroup(-r.target()) : ForwardTarget.pid(r.target());
     Optional<Signal> sent = (r.flags() & S4jSig.Record.DROPPED) != 0 ? Optional.empty() : Optional.of(Signal.of(r.sent()));
-    forwarder.forwardedInHandler(signal, sent, to, r.error());
+    forwarder.forwardedInHandler(signal, sent, to, r.error(), r.latencyNanos());
   }
 
   /** At JVM exit: closes the record pipe, so that the reader thread returns from read(2) and ends. */

@@ -6,16 +6,15 @@ import com.kenai.jffi.Invoker;
 import com.kenai.jffi.Library;
 import com.kenai.jffi.Type;
 import java.io.File;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 
 /**
  * Loads libs4jsig, the signal fast path, once per JVM, through jffi (as {@link JffiLibC}
  * binds libc): from {@code META-INF/native/linux-<arch>/libs4jsig.so} in our jar, unpacked
  * into the directory where jffi unpacks its own stub ({@code jffi.extract.dir}, which {@link
- * JffiSetup} sets when {@code java.io.tmpdir} will not do, else {@code java.io.tmpdir}) under a fresh temporary name, loaded, and deleted at once (the mapping
+ * JffiSetup} sets when {@code java.io.tmpdir} will not do, else {@code java.io.tmpdir}), in a
+ * fresh private directory ({@link JffiSetup#unpack}), loaded, and deleted at once (the mapping
  * stays). With {@code jffi.boot.library.path} (jffi's stub pre-unpacked), a {@code
  * libs4jsig.so} in one of its directories is loaded in place and nothing is unpacked.
  *
@@ -156,28 +155,23 @@ final class NativeSignals {
   }
 
   private static Library openFromJar(String resource) throws IOException {
-    byte[] bytes;
     try (InputStream in = NativeSignals.class.getResourceAsStream(resource)) {
       if (in == null) {
         libraryReason = resource + " is not in this build (gcc was missing when it was built)";
         return null;
       }
-      bytes = in.readAllBytes();
-    }
-    String dirName = System.getProperty(JffiSetup.EXTRACT_DIR);
-    File dir = new File(dirName != null ? dirName : System.getProperty("java.io.tmpdir", "/tmp"));
-    // A fresh, unguessable name (as jffi's own): a predictable one in a shared /tmp could be
-    // planted by another user. Deleted once loaded: the mapping outlives the file.
-    File file = File.createTempFile("libs4jsig", ".so", dir);
-    try {
-      try (OutputStream out = new FileOutputStream(file)) {
-        out.write(bytes);
+      String dirName = System.getProperty(JffiSetup.EXTRACT_DIR);
+      File dir = new File(dirName != null ? dirName : System.getProperty("java.io.tmpdir", "/tmp"));
+      // In a directory of its own that another user can neither plant nor enter (JffiSetup.unpack).
+      // Deleted once loaded: the mapping outlives the file.
+      JffiSetup.Unpacked unpacked = JffiSetup.unpack(in, dir, LIBRARY);
+      try {
+        Library library = Library.openLibrary(unpacked.file.getAbsolutePath(), Library.NOW | Library.LOCAL);
+        if (library == null) throw new UnsatisfiedLinkError(unpacked.file + ": " + Library.getLastError());
+        return library;
+      } finally {
+        unpacked.delete();
       }
-      Library library = Library.openLibrary(file.getAbsolutePath(), Library.NOW | Library.LOCAL);
-      if (library == null) throw new UnsatisfiedLinkError(file + ": " + Library.getLastError());
-      return library;
-    } finally {
-      file.delete();
     }
   }
 

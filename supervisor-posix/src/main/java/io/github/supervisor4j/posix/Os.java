@@ -8,10 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import jnr.constants.platform.Errno;
-import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
 
 /**
  * The Java-named layer over {@link LibC}, and the only caller of it: each method makes one
@@ -19,6 +16,12 @@ import jnr.ffi.Runtime;
  * reads like tini's ({@code kill(-1234, SIGTERM) failed: EPERM (Operation not permitted)}), and
  * returns Java values. Expected errnos are results, not exceptions: ESRCH while signalling
  * (false), ECHILD while waiting (false). No errno and no C-style result leaves this class.
+ *
+ * <p>Native memory is addresses ({@code long}) read and written through jffi's {@link
+ * com.kenai.jffi.MemoryIO}, errno is jffi's {@link com.kenai.jffi.LastError}: not jnr-ffi's
+ * {@code Pointer} and {@code Runtime}, whose initialisation (type aliases by reflection, a
+ * closure manager, a memory manager: 62 classes) was a tenth of the launcher's start-up
+ * (issue 14). Addresses are 64 bits: supervisor-posix runs on x86_64 and aarch64 only.
  */
 final class Os {
   static final int EPERM = 1;
@@ -60,16 +63,26 @@ final class Os {
    * LibraryLoader (faster to start; see its comment); {@code -Dsupervisor4j.libc=jnr} selects
    * jnr-ffi's own binding of the same interface.
    */
-  private static final LibC LIBC = "jnr".equals(System.getProperty("supervisor4j.libc"))
-      ? LibraryLoader.create(LibC.class).failImmediately().load("c")
-      : JffiLibC.load(JNU);
-  static final Runtime RUNTIME = Runtime.getSystemRuntime();
+  private static final LibC LIBC = bind();
+  private static final com.kenai.jffi.MemoryIO MEMORY = com.kenai.jffi.MemoryIO.getInstance();
+  /** sizeof(void *) on the platforms we run on. */
+  private static final int ADDRESS_SIZE = 8;
 
   private Os() {}
 
+  private static LibC bind() {
+    try {
+      return "jnr".equals(System.getProperty("supervisor4j.libc"))
+          ? LibraryLoader.create(LibC.class).failImmediately().load("c")
+          : JffiLibC.load(JNU);
+    } finally {
+      JffiSetup.afterLoad(); // loaded or not, our copy of jffi's stub is no longer needed
+    }
+  }
+
   /** The errno the last call on this thread left. */
   static int errno() {
-    return LastError.getLastError(RUNTIME);
+    return com.kenai.jffi.LastError.getInstance().get();
   }
 
   /** {@code EPERM (Operation not permitted)}, as tini and dumb-init print an errno. */
@@ -125,7 +138,9 @@ final class Os {
    * @throws SystemCallException for any other errno
    */
   static boolean waitid(int idtype, int id, SigInfo info, int options) {
-    info.clear();
+    // No need to zero si_pid first (waitid(2) asks it for portability): Linux's waitid writes
+    // si_signo, si_code, si_pid, si_uid and si_status on every return, 0s when WNOHANG found
+    // nothing (kernel/exit.c, SYSCALL_DEFINE5(waitid)). One native call less per reap.
     while (true) {
       int r = LIBC.waitid(idtype, id, info.memory, options);
       if (r == 0) return info.pid() != 0;
@@ -144,11 +159,11 @@ final class Os {
 
   static boolean isChildSubreaper() {
     try (Arena arena = new Arena()) {
-      Pointer out = arena.allocate(4);
-      if (LIBC.prctl(PR_GET_CHILD_SUBREAPER, out.address(), 0, 0, 0) != 0) {
+      long out = arena.allocate(4);
+      if (LIBC.prctl(PR_GET_CHILD_SUBREAPER, out, 0, 0, 0) != 0) {
         throw failure("prctl(PR_GET_CHILD_SUBREAPER)", errno(), getpid());
       }
-      return out.getInt(0) != 0;
+      return MEMORY.getInt(out) != 0;
     }
   }
 
@@ -194,7 +209,7 @@ final class Os {
    *
    * @throws SystemCallException on failure
    */
-  static long read(int fd, Pointer buffer, long count) {
+  static long read(int fd, long buffer, long count) {
     while (true) {
       long r = LIBC.read(fd, buffer, count);
       if (r >= 0) return r;
@@ -257,8 +272,8 @@ final class Os {
     private static volatile boolean tcsetpgrpMissing;
 
     private final Arena arena = new Arena();
-    private final Pointer attr = arena.allocate(ATTR_SIZE);
-    private final Pointer actions = arena.allocate(ACTIONS_SIZE);
+    private final long attr = arena.allocate(ATTR_SIZE);
+    private final long actions = arena.allocate(ACTIONS_SIZE);
     private final String file;
     private short flags;
 
@@ -279,7 +294,7 @@ final class Os {
 
     /** The child starts with no signal blocked, whatever this thread blocks. */
     void emptySignalMask() {
-      Pointer empty = arena.allocate(SIGSET_SIZE);
+      long empty = arena.allocate(SIGSET_SIZE);
       LIBC.sigemptyset(empty);
       check(LIBC.posix_spawnattr_setsigmask(attr, empty), "posix_spawnattr_setsigmask");
       flags |= POSIX_SPAWN_SETSIGMASK;
@@ -287,14 +302,14 @@ final class Os {
 
     /** Every signal starts at SIG_DFL in the child, including those this process ignores. */
     void defaultDispositions() {
-      Pointer all = arena.allocate(SIGSET_SIZE);
+      long all = arena.allocate(SIGSET_SIZE);
       LIBC.sigfillset(all); // glibc leaves SIGKILL and SIGSTOP alone itself
       // glibc's sigfillset leaves out its internal signals 32 and 33 (SIGCANCEL, SIGSETXID), and
       // its posix_spawn child sets every signal that is not in this set but blocked to SIG_IGN
       // (spawni.c), which survives the exec: the child would start with SigIgn 0x180000000.
       // Setting their bits directly makes them SIG_DFL, as after fork and exec. sigset_t is an
       // array of unsigned longs, signal n at bit n-1 (x86_64, aarch64).
-      all.putLong(0, all.getLong(0) | (1L << 31) | (1L << 32));
+      MEMORY.putLong(all, MEMORY.getLong(all) | (1L << 31) | (1L << 32));
       check(LIBC.posix_spawnattr_setsigdefault(attr, all), "posix_spawnattr_setsigdefault");
       flags |= POSIX_SPAWN_SETSIGDEF;
     }
@@ -359,7 +374,7 @@ final class Os {
     /** As {@link #start(List, List)}, running {@code path} instead (the /bin/sh of execvp's ENOEXEC rule). */
     int start(String path, List<String> argv, List<String> environment) {
       check(LIBC.posix_spawnattr_setflags(attr, flags), "posix_spawnattr_setflags");
-      Pointer envp = environment != null ? strings(environment) : environ();
+      long envp = environment != null ? strings(environment) : environ();
       int[] pid = new int[1];
       int err = LIBC.posix_spawnp(pid, path, actions, attr, strings(argv), envp);
       if (err != 0) throw failure("posix_spawnp(" + path + ")", err, 0);
@@ -379,22 +394,21 @@ final class Os {
     }
 
     /** The C library's own environ, so that the child gets this process's environment byte for byte. */
-    private static Pointer environ() {
+    private static long environ() {
       long address = com.kenai.jffi.Library.getDefault().getSymbolAddress("environ");
       if (address == 0) throw new IllegalStateException("the C library has no environ");
-      return RUNTIME.getMemoryManager().newPointer(address).getPointer(0);
+      return MEMORY.getAddress(address);
     }
 
-    private Pointer strings(List<String> strings) {
-      int ptrSize = RUNTIME.addressSize();
-      Pointer array = arena.allocate((long) (strings.size() + 1) * ptrSize);
+    /** A NULL-terminated char *[] of NUL-terminated copies of {@code strings}, in the arena. */
+    private long strings(List<String> strings) {
+      long array = arena.allocate((long) (strings.size() + 1) * ADDRESS_SIZE); // zeroed: the NULL is there
       for (int i = 0; i < strings.size(); i++) {
         byte[] bytes = strings.get(i).getBytes(JNU);
-        Pointer s = arena.allocate(bytes.length + 1); // zeroed: the NUL is there
-        s.put(0, bytes, 0, bytes.length);
-        array.putPointer((long) i * ptrSize, s);
+        long s = arena.allocate(bytes.length + 1); // zeroed: the NUL is there
+        MEMORY.putByteArray(s, bytes, 0, bytes.length);
+        MEMORY.putAddress(array + (long) i * ADDRESS_SIZE, s);
       }
-      array.putAddress((long) strings.size() * ptrSize, 0L);
       return array;
     }
   }
@@ -406,14 +420,13 @@ final class Os {
    * of the launcher's start-up. Not thread-safe: one arena per call site and thread.
    */
   static final class Arena implements AutoCloseable {
-    private static final com.kenai.jffi.MemoryIO MEMORY = com.kenai.jffi.MemoryIO.getInstance();
     private final List<Long> addresses = new ArrayList<>();
 
-    /** {@code size} zeroed bytes, valid until {@link #close()}. */
-    Pointer allocate(long size) {
+    /** The address of {@code size} zeroed bytes, valid until {@link #close()}. */
+    long allocate(long size) {
       long address = allocateForever(size);
       addresses.add(address);
-      return Pointer.wrap(RUNTIME, address);
+      return address;
     }
 
     /** Zeroed memory that is never freed: for buffers that live as long as their owner, the process. */
@@ -443,21 +456,15 @@ final class Os {
     private static final int SI_CODE = 8;
     private static final int SI_PID = 16;
     private static final int SI_STATUS = 24;
-    final Pointer memory = Pointer.wrap(RUNTIME, Arena.allocateForever(128));
-
-    void clear() {
-      memory.putLong(SI_CODE, 0);
-      memory.putLong(SI_PID, 0);
-      memory.putLong(SI_STATUS, 0);
-    }
+    final long memory = Arena.allocateForever(128);
 
     int pid() {
-      return memory.getInt(SI_PID);
+      return MEMORY.getInt(memory + SI_PID);
     }
 
     /** The exit status that a waitid with WEXITED reported. */
     io.github.supervisor4j.ExitStatus exitStatus() {
-      return WaitStatus.decode(memory.getInt(SI_CODE), memory.getInt(SI_STATUS));
+      return WaitStatus.decode(MEMORY.getInt(memory + SI_CODE), MEMORY.getInt(memory + SI_STATUS));
     }
   }
 }

@@ -79,12 +79,13 @@ final class PosixInit implements Init {
 
   /** Runs on the thread HotSpot starts for each signal. */
   private void received(Signal signal) {
+    long at = System.nanoTime();
     SignalHandler next;
     synchronized (this) {
       if (closed) return;
       next = handlers.previous(signal);
     }
-    for (PosixSupervisedProcess child : reaper.liveChildren()) child.forward(signal);
+    for (PosixSupervisedProcess child : reaper.liveChildren()) child.forward(signal, at);
     if (signal == Signal.SIGTERM && config.exitZeroOnSigterm()) {
       log.info("process {}: SIGTERM received; running shutdown hooks and exiting 0 ({}=true)", Os.getpid(),
           InitConfig.EXIT_ZERO_ON_SIGTERM);

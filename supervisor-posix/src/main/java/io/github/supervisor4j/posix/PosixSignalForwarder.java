@@ -41,7 +41,7 @@ final class PosixSignalForwarder implements SignalForwarder {
 
   private final ForwarderConfig config;
   private final Object lock = new Object();
-  private final Queue<Signal> held = new ArrayDeque<>(); // guarded by lock
+  private final Queue<Held> held = new ArrayDeque<>(); // guarded by lock
   private final List<Consumer<ForwardEvent>> listeners = new CopyOnWriteArrayList<>();
   private ForwardTarget target; // guarded by lock
   private boolean started; // guarded by lock
@@ -59,6 +59,9 @@ final class PosixSignalForwarder implements SignalForwarder {
     /** True to take {@code received} over: it is then neither forwarded nor held. */
     boolean intercept(Signal received);
   }
+
+  /** A signal received before there was a target, and when ({@link System#nanoTime()}). */
+  private record Held(Signal signal, long receivedAt) {}
 
   PosixSignalForwarder(ForwarderConfig config) {
     this.config = config;
@@ -97,22 +100,28 @@ final class PosixSignalForwarder implements SignalForwarder {
    * made for it), and for those the C handler left to Java.
    */
   void received(Signal signal) {
+    long at = System.nanoTime();
     synchronized (lock) {
       if (closed) return;
       if (interceptor != null && interceptor.intercept(signal)) {
+        Forwarding.record(signal, Optional.empty(), Optional.ofNullable(target), Outcome.INTERCEPTED, 0, false);
         emit(new ForwardEvent(signal, Optional.empty(), Optional.ofNullable(target), Outcome.INTERCEPTED));
         return;
       }
-      deliver(signal);
+      deliver(signal, at);
     }
   }
 
-  /** What the C handler already did with {@code signal}: reported, and emitted as an event. */
-  void forwardedInHandler(Signal signal, Optional<Signal> sent, ForwardTarget to, int errno) {
+  /**
+   * What the C handler already did with {@code signal}: reported, and emitted as an event.
+   *
+   * @param latencyNanos the handler's own time from entry until kill(2) returned
+   */
+  void forwardedInHandler(Signal signal, Optional<Signal> sent, ForwardTarget to, int errno, long latencyNanos) {
     synchronized (lock) {
       if (closed) return;
     }
-    emit(new ForwardEvent(signal, sent, Optional.of(to), Forwarding.report(signal, sent, to, errno)));
+    emit(new ForwardEvent(signal, sent, Optional.of(to), Forwarding.report(signal, sent, to, errno, latencyNanos, true)));
   }
 
   /**
@@ -144,21 +153,28 @@ final class PosixSignalForwarder implements SignalForwarder {
    * it or forwards its translation, as configured.
    */
   void deliver(Signal signal) {
+    deliver(signal, System.nanoTime());
+  }
+
+  private void deliver(Signal signal, long receivedAt) {
     synchronized (lock) {
       if (closed) return;
       if (target == null) {
-        if (held.size() < MAX_HELD) held.add(signal);
+        if (held.size() < MAX_HELD) held.add(new Held(signal, receivedAt));
         log.debug("{} received before there is a child; holding it", signal);
+        Forwarding.record(signal, Optional.empty(), Optional.empty(), Outcome.HELD, 0, false);
         emit(new ForwardEvent(signal, Optional.empty(), Optional.empty(), Outcome.HELD));
         return;
       }
-      forward(signal, target);
+      forward(signal, target, receivedAt);
     }
   }
 
-  private void forward(Signal signal, ForwardTarget to) {
+  private void forward(Signal signal, ForwardTarget to, long receivedAt) {
     Optional<Signal> sent = config.translate(signal);
-    Outcome outcome = sent.isPresent() ? Forwarding.send(signal, sent.get(), to) : Forwarding.report(signal, sent, to, 0);
+    Outcome outcome = sent.isPresent()
+        ? Forwarding.send(signal, sent.get(), to, receivedAt)
+        : Forwarding.report(signal, sent, to, 0, System.nanoTime() - receivedAt, false);
     emit(new ForwardEvent(signal, sent, Optional.of(to), outcome));
   }
 
@@ -178,9 +194,9 @@ final class PosixSignalForwarder implements SignalForwarder {
     synchronized (lock) {
       this.target = target;
       if (path != null) path.retarget(target);
-      Signal s;
-      while ((s = held.poll()) != null) {
-        forward(s, target);
+      Held h;
+      while ((h = held.poll()) != null) {
+        forward(h.signal(), target, h.receivedAt());
       }
     }
   }

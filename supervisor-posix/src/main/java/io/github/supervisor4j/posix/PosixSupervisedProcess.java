@@ -84,9 +84,12 @@ final class PosixSupervisedProcess implements SupervisedProcess {
     send(-pid, signal);
   }
 
-  /** Forwards {@code signal} to the child's own group if it has one, else to the child, unless it was reaped. */
-  void forward(Signal signal) {
-    if (!exit.isDone()) Forwarding.send(signal, signal, ownGroup ? ForwardTarget.processGroup(pid) : ForwardTarget.pid(pid));
+  /**
+   * Forwards {@code signal}, received at {@code receivedAt} ({@link System#nanoTime()}), to the
+   * child's own group if it has one, else to the child, unless it was reaped.
+   */
+  void forward(Signal signal, long receivedAt) {
+    if (!exit.isDone()) Forwarding.send(signal, signal, ownGroup ? ForwardTarget.processGroup(pid) : ForwardTarget.pid(pid), receivedAt);
   }
 
   private void send(int target, Signal signal) {

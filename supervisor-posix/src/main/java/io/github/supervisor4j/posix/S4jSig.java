@@ -1,7 +1,5 @@
 package io.github.supervisor4j.posix;
 
-import jnr.ffi.Pointer;
-
 /**
  * libs4jsig's functions (src/main/c/s4jsig.c), with their C names: the signal fast path's
  * binding, next to {@link LibC}, which binds the C library. Only {@link NativeSignalPath}
@@ -45,8 +43,10 @@ interface S4jSig {
    * @param error kill's errno, or 0
    * @param flags one of {@link #FORWARDED}, {@link #HELD}, {@link #FOR_JAVA}, {@link #DROPPED}
    * @param target kill's pid argument: a pid, or minus a process group; 0 when there was none
+   * @param latencyNanos when {@link #FORWARDED}: how long the handler's kill(2) took
+   *     (CLOCK_MONOTONIC), for the JFR event; 0 otherwise
    */
-  record Record(int signal, int sent, int error, int flags, int target) {
+  record Record(int signal, int sent, int error, int flags, int target, int latencyNanos) {
     /** Flags: kill(target, sent) was called. */
     static final int FORWARDED = 1;
     /** Flags: no target yet; Java holds the signal until there is one. */
@@ -56,16 +56,20 @@ interface S4jSig {
     /** Flags: the action was {@link S4jSig#DROP}. */
     static final int DROPPED = 8;
 
-    /** Six ints, the last one reserved; the library says its own size, checked when loaded. */
+    /** Six ints; the library says its own size, checked when loaded. */
     static final int SIZE = 24;
     private static final int SIGNAL = 0;
     private static final int SENT = 4;
     private static final int ERROR = 8;
     private static final int FLAGS = 12;
     private static final int TARGET = 16;
+    private static final int LATENCY = 20;
 
-    static Record read(Pointer p) {
-      return new Record(p.getInt(SIGNAL), p.getInt(SENT), p.getInt(ERROR), p.getInt(FLAGS), p.getInt(TARGET));
+    /** The record at {@code address}. */
+    static Record read(long address) {
+      com.kenai.jffi.MemoryIO m = com.kenai.jffi.MemoryIO.getInstance();
+      return new Record(m.getInt(address + SIGNAL), m.getInt(address + SENT), m.getInt(address + ERROR), m.getInt(address + FLAGS),
+          m.getInt(address + TARGET), m.getInt(address + LATENCY));
     }
 
     /** True if the C handler left the signal to Java: held, or to be intercepted. */

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.condition.OS;
 class JffiLibCTest {
   private static final LibC JFFI = JffiLibC.load(StandardCharsets.UTF_8);
   private static final LibC JNR = LibraryLoader.create(LibC.class).failImmediately().load("c");
+  private static final com.kenai.jffi.MemoryIO MEMORY = com.kenai.jffi.MemoryIO.getInstance();
 
   @Test
   void returnsWhatJnrFfiReturns() {
@@ -45,13 +46,15 @@ class JffiLibCTest {
     long getpid = "aarch64".equals(System.getProperty("os.arch")) ? 172 : 39;
     assertEquals(ProcessHandle.current().pid(), JFFI.syscall(getpid, 0, 0));
     // prctl(PR_GET_CHILD_SUBREAPER, &out): variadic, with a pointer in a long.
-    jnr.ffi.Pointer a = jnr.ffi.Memory.allocateDirect(Os.RUNTIME, 4);
-    jnr.ffi.Pointer b = jnr.ffi.Memory.allocateDirect(Os.RUNTIME, 4);
-    a.putInt(0, -7);
-    b.putInt(0, -7);
-    assertEquals(0, JFFI.prctl(37, a.address(), 0, 0, 0));
-    assertEquals(0, JNR.prctl(37, b.address(), 0, 0, 0));
-    assertEquals(b.getInt(0), a.getInt(0));
+    try (Os.Arena arena = new Os.Arena()) {
+      long a = arena.allocate(4);
+      long b = arena.allocate(4);
+      MEMORY.putInt(a, -7);
+      MEMORY.putInt(b, -7);
+      assertEquals(0, JFFI.prctl(37, a, 0, 0, 0));
+      assertEquals(0, JNR.prctl(37, b, 0, 0, 0));
+      assertEquals(MEMORY.getInt(b), MEMORY.getInt(a));
+    }
   }
 
   @Test
@@ -60,20 +63,22 @@ class JffiLibCTest {
     assertEquals(-1, JFFI.waitid(Os.P_PID, Integer.MAX_VALUE, new Os.SigInfo().memory, Os.WEXITED | Os.WNOHANG));
     assertEquals(Os.ECHILD, Os.errno());
     // posix_spawnp fills its int[] out argument with the child's pid (reaped by pid here: not a JDK child).
-    jnr.ffi.Pointer attr = jnr.ffi.Memory.allocateDirect(Os.RUNTIME, 512);
+    Os.Arena arena = new Os.Arena();
+    long attr = arena.allocate(512);
     assertEquals(0, JFFI.posix_spawnattr_init(attr));
     int[] pid = {42};
-    jnr.ffi.Pointer argv = jnr.ffi.Memory.allocateDirect(Os.RUNTIME, 16, true);
-    assertEquals(0, JFFI.posix_spawnp(pid, "true", null, attr, argv, null));
+    long argv = arena.allocate(16);
+    assertEquals(0, JFFI.posix_spawnp(pid, "true", 0, attr, argv, 0));
     assertTrue(pid[0] > 0 && pid[0] != 42, "pid " + pid[0]);
     Os.SigInfo info = new Os.SigInfo();
     assertTrue(Os.waitid(Os.P_PID, pid[0], info, Os.WEXITED));
     assertEquals(pid[0], info.pid());
     JFFI.posix_spawnattr_destroy(attr);
     // addchdir_np copies its String argument into the file actions.
-    jnr.ffi.Pointer actions = jnr.ffi.Memory.allocateDirect(Os.RUNTIME, 256);
+    long actions = arena.allocate(256);
     assertEquals(0, JFFI.posix_spawn_file_actions_init(actions));
     assertEquals(0, JFFI.posix_spawn_file_actions_addchdir_np(actions, "/tmp/\u00e9t\u00e9"));
     assertEquals(0, JFFI.posix_spawn_file_actions_destroy(actions));
+    arena.close();
   }
 }

@@ -147,19 +147,29 @@ public final class Launcher {
   private static Reaper startReaper(LauncherOptions options) {
     Reaper reaper = Posix.reaper(ReaperConfig.defaults().withPolicy(ReapPolicy.EXCLUSIVE)
         .withSubreaper(options.subreaper).withWarnIfNotReaper(false));
-    reaper.subscribe(p -> {
-      if (p.adopted()) logReaped(p, options);
-    });
+    // The verbosity is fixed at start: a launcher that will never print a reaped orphan does not
+    // listen at all, so that the reaper builds no event per reap.
+    if (LauncherLog.enabled(reapLogLevel(options))) {
+      reaper.subscribe(p -> {
+        if (p.adopted()) logReaped(p, options);
+      });
+    }
     reaper.start();
     if (options.subreaper && Posix.pid() != 1) LauncherLog.trace("registered as child subreaper");
     return reaper;
   }
 
+  /** The level of the line for each reaped orphan: WARN with -w, INFO in pause mode, else DEBUG. */
+  private static int reapLogLevel(LauncherOptions options) {
+    return options.warnOnReap ? LauncherLog.WARN : options.action == Action.PAUSE ? LauncherLog.INFO : LauncherLog.DEBUG;
+  }
+
   private static void logReaped(ReapedProcess p, LauncherOptions options) {
+    int level = reapLogLevel(options);
     String line = "reaped zombie process " + p.pid() + " (" + p.status() + ")";
-    if (options.warnOnReap) {
+    if (level == LauncherLog.WARN) {
       LauncherLog.warn(line);
-    } else if (options.action == Action.PAUSE) {
+    } else if (level == LauncherLog.INFO) {
       LauncherLog.info(line);
     } else {
       LauncherLog.debug(line);
