@@ -236,15 +236,16 @@ class ContainerRecipesInPodmanTest {
       StringBuilder seen = new StringBuilder();
       InputStream in = script.getInputStream();
       OutputStream out = script.getOutputStream();
-      await(in, seen, "# ", Duration.ofSeconds(60));
+      await(in, seen, Pattern.compile("# "), Duration.ofSeconds(60));
       out.write("echo \"in the foreground: pgrp=$(cut -d' ' -f5 /proc/$$/stat) tpgid=$(cut -d' ' -f8 /proc/$$/stat)\"; exit 3\n".getBytes(StandardCharsets.UTF_8));
       out.flush();
-      await(in, seen, "in the foreground: ", Duration.ofSeconds(30));
+      // The terminal echoes the typed line, which holds "in the foreground: " too: wait for
+      // the shell's answer, with its numbers, up to the end of its line.
+      Pattern answer = Pattern.compile("in the foreground: pgrp=(\\d+) tpgid=(\\d+)\\s");
+      Matcher m = await(in, seen, answer, Duration.ofSeconds(30));
       assertTrue(script.waitFor(30, TimeUnit.SECONDS), seen.toString());
       podman.note("$ script -q -e -c \"" + command + "\"\n" + seen);
       assertEquals(3, script.exitValue(), seen.toString());
-      Matcher m = Pattern.compile("in the foreground: pgrp=(\\d+) tpgid=(\\d+)").matcher(seen);
-      assertTrue(m.find(), seen.toString());
       assertEquals(m.group(1), m.group(2), seen.toString());
       assertEquals(3, podman.exitCode(name));
     } finally {
@@ -253,10 +254,11 @@ class ContainerRecipesInPodmanTest {
     }
   }
 
-  private static void await(InputStream in, StringBuilder seen, String text, Duration limit) throws IOException, InterruptedException {
+  private static Matcher await(InputStream in, StringBuilder seen, Pattern text, Duration limit) throws IOException, InterruptedException {
     long deadline = System.nanoTime() + limit.toNanos();
     byte[] buffer = new byte[4096];
-    while (!seen.toString().contains(text)) {
+    Matcher m;
+    while (!(m = text.matcher(seen)).find()) {
       if (System.nanoTime() > deadline) fail("no '" + text + "' on the terminal within " + limit + ":\n" + seen);
       if (in.available() > 0) {
         int n = in.read(buffer);
@@ -266,6 +268,7 @@ class ContainerRecipesInPodmanTest {
         Thread.sleep(50);
       }
     }
+    return m;
   }
 
   @Test
