@@ -2,7 +2,7 @@
  * libs4jsig, part two: the JDK's table of its own children, read through JNI.
  *
  * The cooperative reaper must never reap a child that the JDK's own "process reaper" thread
- * will reap (FACTS: the JDK then reports exit value 0). The exact answer is the private
+ * will reap (the JDK then reports exit value 0, silently). The exact answer is the private
  * static map java.lang.ProcessHandleImpl.completions (pid -> ExitCompletion with isReaping).
  * Java code can read it only with java.lang opened to it (--add-opens, an Add-Opens manifest
  * line, our agent) or through sun.misc.Unsafe, whose memory methods JDK 24 and later call
