@@ -40,7 +40,7 @@ class HarnessTest {
     PidNamespace.require(); // root, to make PID namespaces: skipped locally without, failed in CI
     bin = Files.createTempDirectory("supervisor4j-bench-test");
     Path sources = Path.of(System.getProperty("user.dir")).resolve("c");
-    for (String name : List.of("ns1", "drain", "sigrtt", "idle")) {
+    for (String name : List.of("ns1", "drain", "sigrtt", "idle", "waitloop", "exitwith")) {
       run(List.of("gcc", "-O2", "-o", bin.resolve(name).toString(), sources.resolve(name + ".c").toString()));
     }
   }
@@ -109,8 +109,58 @@ class HarnessTest {
     assertEquals(expected, out.lines().filter(l -> l.startsWith("policy=")).findFirst().orElse(out));
   }
 
+  // Issue 14's instruments: the kernel-floor init (waitloop) reaps every orphan and exits with
+  // its child's status; drain attributes a JVM PID 1's CPU to its threads; idle reports RSS.
+
+  @Test
+  void kernelFloorInitReapsEveryOrphanInBothModesAndCountsItsCalls() throws Exception {
+    for (List<String> mode : List.of(List.<String>of(), List.of("-b"))) {
+      List<String> command = new ArrayList<>(List.of(ns1(), b("waitloop")));
+      command.addAll(mode);
+      command.addAll(List.of("--", b("drain"), "300"));
+      String out = run(command);
+      assertEquals("0", field(out, "left"), out);
+      long reaps = Long.parseLong(field(out, "reaps"));
+      assertEquals(301, reaps, out); // the 300 orphans and drain itself (drain reaps its spawner)
+      long calls = Long.parseLong(field(out, "calls"));
+      assertTrue(mode.isEmpty() ? calls > reaps : calls == reaps, out);
+      // The only thread of a C init is its reaper: all of PID 1's CPU is attributed to it.
+      assertEquals(field(out, "cpu_ms"), field(out, "reaper_ms"), out);
+    }
+  }
+
+  @Test
+  void kernelFloorInitExitsWithItsChildsStatus() throws Exception {
+    List<String> command = List.of(ns1(), b("waitloop"), "--", b("exitwith"), "42");
+    try (ForkedProcess p = ForkedProcess.of(command).mergedOutput().timeout(Duration.ofSeconds(60)).start()) {
+      assertEquals(42, p.awaitEnd(), p.output());
+    }
+  }
+
+  @Test
+  void drainAttributesAJvmsCpuToItsThreadsAndIdleReportsRss() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    String out = run(List.of(ns1(), java, "-cp", cp, BenchInit.class.getName(), "--", b("drain"), "300"));
+    assertEquals("0", field(out, "left"), out);
+    double total = Double.parseDouble(field(out, "cpu_ms"));
+    double parts = 0;
+    for (String f : List.of("reaper_ms", "jit_ms", "gc_ms", "other_ms")) parts += Double.parseDouble(field(out, f));
+    assertTrue(Math.abs(total - parts) < 0.01 * total + 0.01, "the parts add up to PID 1's CPU: " + out);
+    assertTrue(Double.parseDouble(field(out, "reaper_ms")) > 0, "the reaper thread was found by name: " + out);
+    assertTrue(Integer.parseInt(field(out, "threads")) > 5, out);
+
+    String idle = run(List.of(ns1(), java, "-cp", cp, BenchInit.class.getName(), "--", b("idle"), "0.2", "0.3"));
+    long rss = Long.parseLong(field(idle, "rss_kb"));
+    assertTrue(rss > 10_000, "a JVM's VmRSS in kB: " + idle);
+  }
+
   private static String ns1() {
-    return bin.resolve("ns1").toString();
+    return b("ns1");
+  }
+
+  private static String b(String name) {
+    return bin.resolve(name).toString();
   }
 
   private static String field(String out, String name) {
