@@ -15,42 +15,33 @@ import java.util.Objects;
  * never need it. Immutable and thread-safe; equality is pid and start time.
  */
 public final class ProcessSnapshot {
-  private final int pid;
-  private final int parentPid;
-  private final char state;
-  private final long startTicks;
-  private final String name;
+  private final Proc.Stat stat;
   private final Duration age;
 
-  private ProcessSnapshot(int pid, int parentPid, char state, long startTicks, String name, Duration age) {
-    this.pid = pid;
-    this.parentPid = parentPid;
-    this.state = state;
-    this.startTicks = startTicks;
-    this.name = name;
+  private ProcessSnapshot(Proc.Stat stat, Duration age) {
+    this.stat = stat;
     this.age = age;
   }
 
   /** {@code stat} as read, its age computed against {@code uptimeTicks} (-1: unknown, age zero). */
   static ProcessSnapshot of(Proc.Stat stat, long uptimeTicks) {
     long ticks = uptimeTicks < 0 ? 0 : Math.max(0, uptimeTicks - stat.startTime());
-    return new ProcessSnapshot(stat.pid(), stat.ppid(), stat.state(), stat.startTime(), stat.comm(),
-        Duration.ofMillis(ticks * 1000 / Proc.TICKS_PER_SECOND));
+    return new ProcessSnapshot(stat, Duration.ofMillis(ticks * 1000 / Proc.TICKS_PER_SECOND));
   }
 
   /** The same process as {@link Proc.Stat}, for the shutdown code. */
   Proc.Stat stat() {
-    return new Proc.Stat(pid, parentPid, state, startTicks, name);
+    return stat;
   }
 
   /** {@return its pid} */
   public int pid() {
-    return pid;
+    return stat.pid();
   }
 
   /** {@return the pid of its parent when the snapshot was taken (the nearest subreaper once the real parent died)} */
   public int parentPid() {
-    return parentPid;
+    return stat.ppid();
   }
 
   /**
@@ -59,27 +50,27 @@ public final class ProcessSnapshot {
    * ...}
    */
   public char state() {
-    return state;
+    return stat.state();
   }
 
   /** {@return true if it had exited and was waiting to be reaped} */
   public boolean isZombie() {
-    return state == 'Z' || state == 'X';
+    return stat.state() == 'Z' || stat.state() == 'X';
   }
 
   /** {@return true if it was stopped (SIGSTOP, SIGTSTP, a tracer)} */
   public boolean isStopped() {
-    return state == 'T' || state == 't';
+    return stat.state() == 'T' || stat.state() == 't';
   }
 
   /** {@return its name as the kernel keeps it ({@code comm}: the executable's base name, at most 15 bytes); kept by a zombie} */
   public String name() {
-    return name;
+    return stat.comm();
   }
 
   /** {@return when it started, in clock ticks (1/100 s) since boot: with the pid, its identity} */
   public long startTicks() {
-    return startTicks;
+    return stat.startTime();
   }
 
   /** {@return how long it had lived when the snapshot was taken, to 10 ms} */
@@ -94,11 +85,12 @@ public final class ProcessSnapshot {
    * @return true if it has the same pid and the same start time
    */
   public boolean isSameProcessAs(ProcessSnapshot other) {
-    return other != null && other.pid == pid && other.startTicks == startTicks;
+    return other != null && other.stat.pid() == stat.pid() && other.stat.startTime() == stat.startTime();
   }
 
   /** {@return a human-readable state: running, sleeping, stopped, zombie, ...} */
   public String describeState() {
+    char state = stat.state();
     switch (state) {
       case 'R': return "running";
       case 'S': return "sleeping";
@@ -119,12 +111,12 @@ public final class ProcessSnapshot {
 
   @Override
   public int hashCode() {
-    return Objects.hash(pid, startTicks);
+    return Objects.hash(stat.pid(), stat.startTime());
   }
 
   /** {@return {@code 41 (sleep)}: its pid and name} */
   @Override
   public String toString() {
-    return pid + " (" + name + ")";
+    return stat.pid() + " (" + stat.comm() + ")";
   }
 }
