@@ -11,8 +11,9 @@
  * warns about nothing: the library is loaded through jffi's dlopen, not System.load.
  *
  * Called from Java through jffi, so the calling thread is a Java thread in native code with a
- * JNIEnv of its own (GetEnv). s4j_jdk_open once, then s4j_jdk_claimed from one thread at a
- * time (the reaper's). Build: with s4jsig.c, -I$JAVA_HOME/include{,/linux}; no library but
+ * JNIEnv of its own (GetEnv). s4j_jdk_open from one thread at a time (the Java side holds a
+ * lock; once the table is set it returns at once), then s4j_jdk_claimed from any thread that
+ * has called it: it only reads what s4j_jdk_open set. Build: with s4jsig.c, -I$JAVA_HOME/include{,/linux}; no library but
  * libc (dlsym finds libjvm's JNI_GetCreatedJavaVMs, already loaded into the process).
  */
 #define _GNU_SOURCE

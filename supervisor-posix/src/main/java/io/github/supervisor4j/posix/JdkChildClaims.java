@@ -168,7 +168,10 @@ abstract class JdkChildClaims {
     long open = lib.getSymbolAddress("s4j_jdk_open");
     long claimed = lib.getSymbolAddress("s4j_jdk_claimed");
     if (open == 0 || claimed == 0) throw new IllegalStateException("no JNI reader: s4j_jdk_open or s4j_jdk_claimed missing from libs4jsig");
-    int err = Jni.INVOKER.invokeI0(Jni.I_V, open);
+    int err;
+    synchronized (JdkChildClaims.class) { // s4j_jdk_open sets its globals unlocked: one caller at a time
+      err = Jni.INVOKER.invokeI0(Jni.I_V, open);
+    }
     if (err != 0) throw new IllegalStateException("no JNI reader: s4j_jdk_open failed at step " + (-err));
     return new Jni(claimed);
   }
