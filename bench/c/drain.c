@@ -176,8 +176,11 @@ int main(int argc, char **argv) {
   while (atomic_load(&sh->ready) < made) usleep(1000);
 
   static struct thread before[MAX_THREADS], after[MAX_THREADS];
-  int nbefore = storm ? 0 : snapshot(before);
+  /* PID 1's CPU clock is read before the first snapshot and after the second, so that its
+   * interval holds every thread's: the parts can never exceed the total (what a thread ran
+   * while the snapshots were being read counts in both), and "other" is never negative. */
   long long cpu0 = now_ns(pid1_cpu);
+  int nbefore = storm ? 0 : snapshot(before);
   long long t0 = now_ns(CLOCK_MONOTONIC);
   close(fds[1]);
   if (storm) {
@@ -198,8 +201,8 @@ int main(int argc, char **argv) {
     nanosleep(&pause, NULL);
   }
   long long t1 = now_ns(CLOCK_MONOTONIC);
-  long long cpu1 = now_ns(pid1_cpu);
   int nafter = snapshot(after);
+  long long cpu1 = now_ns(pid1_cpu);
   printf("drain n=%d drain_ms=%.3f max_zombies=%d cpu_ms=%.3f left=%d", made, (t1 - t0) / 1e6, max_zombies, (cpu1 - cpu0) / 1e6,
          left > 0 ? left : 0);
   if (nbefore > 0 && nafter > 0) {
