@@ -3,7 +3,6 @@ package io.github.supervisor4j.posix;
 import io.github.supervisor4j.ForwardTarget;
 import io.github.supervisor4j.Signal;
 import io.github.supervisor4j.SystemCallException;
-import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
@@ -51,9 +50,6 @@ final class Os {
   /** pidfd_send_signal(2), Linux 5.1; same number on x86_64 and aarch64. */
   private static final int SYS_PIDFD_SEND_SIGNAL = 424;
 
-  /** The charset the JDK itself uses for command lines and file names (sun.jnu.encoding). */
-  static final Charset JNU = Platform.JNU;
-
   static {
     JffiSetup.beforeFirstLoad();
   }
@@ -74,7 +70,7 @@ final class Os {
     try {
       return "jnr".equals(System.getProperty("supervisor4j.libc"))
           ? LibraryLoader.create(LibC.class).failImmediately().load("c")
-          : JffiLibC.load(JNU);
+          : JffiLibC.load(Platform.JNU);
     } finally {
       JffiSetup.afterLoad(); // loaded or not, our copy of jffi's stub is no longer needed
     }
@@ -404,7 +400,7 @@ final class Os {
     private long strings(List<String> strings) {
       long array = arena.allocate((long) (strings.size() + 1) * ADDRESS_SIZE); // zeroed: the NULL is there
       for (int i = 0; i < strings.size(); i++) {
-        byte[] bytes = strings.get(i).getBytes(JNU);
+        byte[] bytes = strings.get(i).getBytes(Platform.JNU);
         long s = arena.allocate(bytes.length + 1); // zeroed: the NUL is there
         MEMORY.putByteArray(s, bytes, 0, bytes.length);
         MEMORY.putAddress(array + (long) i * ADDRESS_SIZE, s);
