@@ -7,18 +7,20 @@
  * Java code can read it only with java.lang opened to it (--add-opens, an Add-Opens manifest
  * line, our agent) or through sun.misc.Unsafe, whose memory methods JDK 24 and later call
  * terminally deprecated and warn about. JNI's field and method access is not subject to the
- * module system's access checks (JNI spec, "Accessing Fields and Methods"), needs no flag and
- * warns about nothing: the library is loaded through jffi's dlopen, not System.load.
+ * module system's access checks (JNI spec, "Accessing Fields and Methods") and needs no flag.
  *
- * Called from Java through jffi, so the calling thread is a Java thread in native code with a
+ * Called through JNI (Jni.jdkOpen and Jni.jdkClaimed, s4jjni.c) on a Java thread, which has a
  * JNIEnv of its own (GetEnv). s4j_jdk_open from one thread at a time (the Java side holds a
  * lock; once the table is set it returns at once), then s4j_jdk_claimed from any thread that
- * has called it: it only reads what s4j_jdk_open set. Build: with s4jsig.c, -I$JAVA_HOME/include{,/linux}; no library but
- * libc (dlsym finds libjvm's JNI_GetCreatedJavaVMs, already loaded into the process).
+ * has called it: it only reads what s4j_jdk_open set. Build: with s4jsig.c and s4jjni.c,
+ * -I$JAVA_HOME/include{,/linux}; no library but libc (dlsym finds libjvm's
+ * JNI_GetCreatedJavaVMs, already loaded into the process).
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <jni.h>
+
+#include "s4jsig.h"
 
 static JavaVM *vm;
 static jobject table;        /* global ref: ProcessHandleImpl.completions */

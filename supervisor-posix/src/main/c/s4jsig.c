@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "s4jsig.h"
+
 #define S4J_ABI 1
 #define S4J_NSIG 65
 

@@ -120,7 +120,7 @@ class ClusterConstraintsInPodmanTest {
       assertEquals(1, code, log);
       List<String> lines = log.lines().filter(l -> !l.isBlank()).toList();
       assertEquals(1, lines.size(), "one line:\n" + log);
-      assertTrue(lines.get(0).contains("cannot load jffi's native library") && lines.get(0).contains("Fix: give the JVM -Djffi.extract.dir="), log);
+      assertTrue(lines.get(0).contains("cannot load supervisor4j's native code") && lines.get(0).contains("Fix: give the JVM -Djffi.extract.dir="), log);
     }
   }
 

@@ -163,17 +163,13 @@ abstract class JdkChildClaims {
    * @throws IllegalStateException if libs4jsig is missing or cannot reach the table
    */
   static JdkChildClaims viaJni() {
-    com.kenai.jffi.Library lib = NativeSignals.library();
-    if (lib == null) throw new IllegalStateException("no JNI reader: " + NativeSignals.libraryReason());
-    long open = lib.getSymbolAddress("s4j_jdk_open");
-    long claimed = lib.getSymbolAddress("s4j_jdk_claimed");
-    if (open == 0 || claimed == 0) throw new IllegalStateException("no JNI reader: s4j_jdk_open or s4j_jdk_claimed missing from libs4jsig");
+    if (!NativeSignals.loaded()) throw new IllegalStateException("no JNI reader: " + NativeSignals.libraryReason());
     int err;
     synchronized (JdkChildClaims.class) { // s4j_jdk_open sets its globals unlocked: one caller at a time
-      err = Jni.INVOKER.invokeI0(Jni.I_V, open);
+      err = Jni.jdkOpen();
     }
     if (err != 0) throw new IllegalStateException("no JNI reader: s4j_jdk_open failed at step " + (-err));
-    return new Jni(claimed);
+    return new ViaJni();
   }
 
   /** Reads {@code completions} by reflection; needs java.lang open to this module. */
@@ -244,22 +240,11 @@ abstract class JdkChildClaims {
   }
 
   /** {@code completions} read by s4j_jdk_claimed (s4jjdk.c), from the reaper thread. */
-  private static final class Jni extends JdkChildClaims {
-    static final com.kenai.jffi.Invoker INVOKER = com.kenai.jffi.Invoker.getInstance();
-    static final com.kenai.jffi.CallContext I_V = com.kenai.jffi.CallContext.getCallContext(com.kenai.jffi.Type.SINT,
-        new com.kenai.jffi.Type[0], com.kenai.jffi.CallingConvention.DEFAULT, false);
-    static final com.kenai.jffi.CallContext I_I = com.kenai.jffi.CallContext.getCallContext(com.kenai.jffi.Type.SINT,
-        new com.kenai.jffi.Type[] {com.kenai.jffi.Type.SINT}, com.kenai.jffi.CallingConvention.DEFAULT, false);
-    private final long claimed;
-
-    Jni(long claimed) {
-      this.claimed = claimed;
-    }
-
+  private static final class ViaJni extends JdkChildClaims {
     /** A table that cannot be read counts as a claim: a zombie left is better than a status lost. */
     @Override
     boolean claimed(int pid) {
-      int r = INVOKER.invokeI1(I_I, claimed, pid);
+      int r = Jni.jdkClaimed(pid);
       if (r < 0) {
         log.error("process {}: s4j_jdk_claimed({}) failed at step {}; leaving that zombie to the JDK", Os.getpid(), pid, -r);
         return true;

@@ -7,10 +7,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What must be decided before jffi, our native-call library, loads for the first time: how it
- * reaches memory, and where it unpacks its native stub. {@link Os} calls {@link
- * #beforeFirstLoad()} from its static initialiser, the first thing that touches jffi, in the
- * launcher and in an application alike. A setting the user made always wins.
+ * Where our native code is unpacked, and what must be decided before jffi loads for the first
+ * time: how it reaches memory, and where it unpacks its native stub. libs4jsig ({@link
+ * NativeSignals}) is unpacked into {@link #directory()}, and only if loading it from there fails
+ * is the directory checked ({@link #chooseDirectory()}: reading the mounts costs start-up time
+ * that a working {@code java.io.tmpdir} need not pay). {@link Os} calls {@link
+ * #beforeFirstLoad()} only when it binds libc through jffi (libs4jsig could not be loaded, or
+ * {@code -Dsupervisor4j.libc} asked for it), in the launcher and in an application alike. A
+ * setting the user made always wins.
  *
  * <p>Memory access: jffi's default goes through {@code sun.misc.Unsafe}, whose memory methods
  * JDK 24 and later call terminally deprecated and warn about on standard error at first use
@@ -44,16 +48,36 @@ final class JffiSetup {
   /** jffi's stub, as its jar (or ours, shaded) holds it: jni/<cpu>-Linux/libjffi-1.2.so. */
   private static final String STUB = "libjffi-1.2.so";
 
-  private static volatile String decision = "jffi has not been loaded yet";
+  private static volatile String decision;
   /** The stub we unpacked for jffi, until {@link #afterLoad()}; null if jffi unpacks it itself. */
   private static Unpacked stub;
 
   private JffiSetup() {}
 
+  /** Where native code is unpacked now: {@code jffi.extract.dir} if set, else {@code java.io.tmpdir}. */
+  static File directory() {
+    String dir = System.getProperty(EXTRACT_DIR);
+    return new File(dir != null ? dir : System.getProperty("java.io.tmpdir", "/tmp"));
+  }
+
+  /**
+   * Checks, once, the directory native code is unpacked into, against the mounts: if {@code
+   * java.io.tmpdir} will not do and the user set neither {@code jffi.extract.dir} nor {@code
+   * jffi.boot.library.path}, sets {@code jffi.extract.dir} to the first directory that will.
+   *
+   * @return true if that changed {@link #directory()}
+   */
+  static synchronized boolean chooseDirectory() {
+    if (decision != null) return false;
+    File before = directory();
+    decision = chooseExtractDir();
+    return !directory().equals(before);
+  }
+
   /** Sets jffi's properties that the user has not set; see the class comment. */
   static synchronized void beforeFirstLoad() {
     if (System.getProperty(UNSAFE_DISABLED) == null) System.setProperty(UNSAFE_DISABLED, "true");
-    decision = chooseExtractDir();
+    chooseDirectory();
     if (System.getProperty(BOOT_PATH) == null) unpackStub();
   }
 
@@ -69,7 +93,7 @@ final class JffiSetup {
     String cpu = Platform.CURRENT == Platform.LINUX_X86_64 ? "x86_64" : Platform.CURRENT == Platform.LINUX_AARCH64 ? "aarch64" : null;
     if (cpu == null) return;
     String dir = System.getProperty(EXTRACT_DIR, System.getProperty("java.io.tmpdir", "/tmp"));
-    try (java.io.InputStream in = JffiSetup.class.getResourceAsStream("/jni/" + cpu + "-Linux/" + STUB)) {
+    try (java.io.InputStream in = Resources.open(JffiSetup.class, "/jni/" + cpu + "-Linux/" + STUB)) {
       if (in == null) return; // not on the class path as we know it: jffi finds it its own way
       stub = unpack(in, new File(dir), STUB);
       System.setProperty(BOOT_PATH, stub.file.getParent());
@@ -136,9 +160,12 @@ final class JffiSetup {
     }
   }
 
-  /** Where jffi unpacks its stub and why, for the message when loading fails anyway. */
+  /** Where native code is unpacked and why, for the message when loading fails anyway. */
   static String decision() {
-    return decision;
+    String d = decision;
+    if (d != null) return d;
+    if (System.getProperty(EXTRACT_DIR) != null) return EXTRACT_DIR + " is set by the user";
+    return "java.io.tmpdir " + directory() + " (not checked against the mounts: nothing failed there)";
   }
 
   private static String chooseExtractDir() {
@@ -151,7 +178,7 @@ final class JffiSetup {
     for (File candidate : candidates()) {
       if (problem(candidate, mounts).isEmpty()) {
         System.setProperty(EXTRACT_DIR, candidate.toString());
-        return "java.io.tmpdir " + tmp + " " + problem.get() + ", so jffi unpacks into " + candidate;
+        return "java.io.tmpdir " + tmp + " " + problem.get() + ", so native code is unpacked into " + candidate;
       }
     }
     return "java.io.tmpdir " + tmp + " " + problem.get() + " and no other writable, exec-able directory was found";

@@ -1,25 +1,23 @@
 package io.github.supervisor4j.posix;
 
-import com.kenai.jffi.CallContext;
-import com.kenai.jffi.CallingConvention;
-import com.kenai.jffi.Invoker;
-import com.kenai.jffi.Library;
-import com.kenai.jffi.Type;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Loads libs4jsig, the signal fast path, once per JVM, through jffi (as {@link JffiLibC}
- * binds libc): from {@code META-INF/native/linux-<arch>/libs4jsig.so} in our jar, unpacked
- * into the directory where jffi unpacks its own stub ({@code jffi.extract.dir}, which {@link
- * JffiSetup} sets when {@code java.io.tmpdir} will not do, else {@code java.io.tmpdir}), in a
- * fresh private directory ({@link JffiSetup#unpack}), loaded, and deleted at once (the mapping
- * stays). With {@code jffi.boot.library.path} (jffi's stub pre-unpacked), a {@code
- * libs4jsig.so} in one of its directories is loaded in place and nothing is unpacked.
+ * Loads libs4jsig, our native library, once per JVM with {@code System.load}, which binds its
+ * JNI functions ({@link Jni}): from {@code META-INF/native/linux-<arch>/libs4jsig.so} in our
+ * jar, unpacked into {@code jffi.extract.dir} (which {@link JffiSetup} sets when {@code
+ * java.io.tmpdir} will not do) or else {@code java.io.tmpdir}, in a fresh private directory
+ * ({@link JffiSetup#unpack}), loaded, and deleted at once (the mapping stays). With {@code
+ * jffi.boot.library.path} (native code pre-unpacked), a {@code libs4jsig.so} in one of its
+ * directories is loaded in place and nothing is unpacked.
  *
- * <p>The same library holds the JNI reader of the JDK's table of children (s4jjdk.c), which
- * {@link JdkChildClaims} binds through {@link #library()}.
+ * <p>The library holds the signal fast path (s4jsig.c, {@link #binding()}), the C library's
+ * functions that {@link Os} calls ({@link JniLibC}) and the reader of the JDK's table of children
+ * ({@link JdkChildClaims}); {@link #loaded()} says whether it is there for all three. A JVM class
+ * loader that finds the same pre-unpacked file already loaded by another loader cannot load it
+ * (the JDK allows one loader per file); that loader falls back as below.
  *
  * <p>{@code -Dsupervisor4j.nativeSignals=false} disables the fast path. When it cannot be loaded
  * (another arch, no gcc at build time, a noexec directory), {@link #binding()} is null and
@@ -33,7 +31,7 @@ final class NativeSignals {
   static final String LIBRARY = "libs4jsig.so";
   private static final int ABI = 1;
 
-  private static Library library;
+  private static boolean library;
   private static String libraryReason;
   private static boolean libraryLoaded;
   private static S4jSig binding;
@@ -51,16 +49,10 @@ final class NativeSignals {
       if ("false".equalsIgnoreCase(System.getProperty(PROPERTY))) {
         reason = "disabled by -D" + PROPERTY + "=false";
       } else {
-        Library lib = library();
-        if (lib == null) {
-          reason = libraryReason;
+        if (loaded()) {
+          binding = new JniS4jSig();
         } else {
-          try {
-            binding = new Jffi(lib);
-          } catch (RuntimeException | LinkageError e) {
-            failed = true;
-            reason = LIBRARY + " could not be bound: " + e.getMessage();
-          }
+          reason = libraryReason;
         }
       }
     }
@@ -68,16 +60,18 @@ final class NativeSignals {
   }
 
   /**
-   * libs4jsig itself, loaded once whatever {@link #PROPERTY} says (its JDK-table functions,
-   * s4jjdk.c, serve {@link JdkChildClaims}), or null, with {@link #libraryReason()} saying why.
+   * True once libs4jsig is loaded and its {@link Jni} functions bound: loaded once, whatever
+   * {@link #PROPERTY} says (its C-library and JDK-table functions serve {@link Os} and {@link
+   * JdkChildClaims}); false with {@link #libraryReason()} saying why. Uses nothing of {@link
+   * Os}, which calls it to choose its binding.
    */
-  static synchronized Library library() {
+  static synchronized boolean loaded() {
     if (!libraryLoaded) {
       libraryLoaded = true;
       try {
         library = load();
       } catch (IOException | RuntimeException | LinkageError e) {
-        library = null;
+        library = false;
         failed = true;
         libraryReason = LIBRARY + " could not be loaded: " + e.getMessage();
       }
@@ -85,9 +79,9 @@ final class NativeSignals {
     return library;
   }
 
-  /** Why {@link #library()} is null; null if it is not. */
+  /** Why {@link #loaded()} is false; null if it is not. */
   static synchronized String libraryReason() {
-    library();
+    loaded();
     return libraryReason;
   }
 
@@ -121,109 +115,76 @@ final class NativeSignals {
     if (owner == who) owner = null;
   }
 
-  private static Library load() throws IOException {
+  private static boolean load() throws IOException {
     String platform = Platform.CURRENT.nativeDirectory();
     if (platform == null) {
       libraryReason = "no " + LIBRARY + " for " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
-      return null;
+      return false;
     }
-    Os.getpid(); // jffi's own stub first: its Invoker is what calls ours
-    Library lib = openPreUnpacked();
-    if (lib == null) lib = openFromJar("/META-INF/native/" + platform + "/" + LIBRARY);
-    if (lib == null) return null;
-    Jffi s = new Jffi(lib);
-    if (s.s4j_abi() != ABI || s.s4j_record_size() != S4jSig.Record.SIZE) {
-      libraryReason = LIBRARY + " has ABI " + s.s4j_abi() + " and records of " + s.s4j_record_size() + " bytes, expected " + ABI
+    if (!openPreUnpacked() && !openFromJar("/META-INF/native/" + platform + "/" + LIBRARY)) return false;
+    if (Jni.s4jAbi() != ABI || Jni.s4jRecordSize() != S4jSig.Record.SIZE) {
+      libraryReason = LIBRARY + " has ABI " + Jni.s4jAbi() + " and records of " + Jni.s4jRecordSize() + " bytes, expected " + ABI
           + " and " + S4jSig.Record.SIZE + " (a stale library)";
-      return null;
+      return false;
     }
-    return lib;
+    return true;
   }
 
-  private static Library openPreUnpacked() {
+  private static boolean openPreUnpacked() {
     String path = System.getProperty(JffiSetup.BOOT_PATH);
-    if (path == null) return null;
+    if (path == null) return false;
     for (String dir : path.split(File.pathSeparator)) {
       File f = new File(dir, LIBRARY);
       if (f.isFile()) {
-        Library library = Library.openLibrary(f.getAbsolutePath(), Library.NOW | Library.LOCAL);
-        if (library == null) throw new UnsatisfiedLinkError(f + ": " + Library.getLastError());
-        return library;
+        System.load(f.getAbsolutePath());
+        return true;
       }
     }
-    return null;
+    return false;
   }
 
-  private static Library openFromJar(String resource) throws IOException {
-    try (InputStream in = NativeSignals.class.getResourceAsStream(resource)) {
+  /**
+   * Unpacks the library into {@link JffiSetup#directory()} and loads it; if that fails (a
+   * read-only or noexec {@code java.io.tmpdir}), once more in the directory that {@link
+   * JffiSetup#chooseDirectory()} finds, if it finds another.
+   */
+  private static boolean openFromJar(String resource) throws IOException {
+    try {
+      return openFromJar(resource, JffiSetup.directory());
+    } catch (IOException | UnsatisfiedLinkError e) {
+      if (!JffiSetup.chooseDirectory()) throw e;
+      return openFromJar(resource, JffiSetup.directory());
+    }
+  }
+
+  private static boolean openFromJar(String resource, File dir) throws IOException {
+    try (InputStream in = Resources.open(NativeSignals.class, resource)) {
       if (in == null) {
         libraryReason = resource + " is not in this build (gcc was missing when it was built)";
-        return null;
+        return false;
       }
-      String dirName = System.getProperty(JffiSetup.EXTRACT_DIR);
-      File dir = new File(dirName != null ? dirName : System.getProperty("java.io.tmpdir", "/tmp"));
       // In a directory of its own that another user can neither plant nor enter (JffiSetup.unpack).
       // Deleted once loaded: the mapping outlives the file.
       JffiSetup.Unpacked unpacked = JffiSetup.unpack(in, dir, LIBRARY);
       try {
-        Library library = Library.openLibrary(unpacked.file.getAbsolutePath(), Library.NOW | Library.LOCAL);
-        if (library == null) throw new UnsatisfiedLinkError(unpacked.file + ": " + Library.getLastError());
-        return library;
+        System.load(unpacked.file.getAbsolutePath());
+        return true;
       } finally {
         unpacked.delete();
       }
     }
   }
 
-  /** {@link S4jSig} on jffi's invoker: one symbol look-up per function, no proxy. */
-  private static final class Jffi implements S4jSig {
-    private static final Invoker INVOKER = Invoker.getInstance();
-    private static final CallContext I_V = context(Type.SINT);
-    private static final CallContext I_I = context(Type.SINT, Type.SINT);
-    private static final CallContext V_I = context(Type.VOID, Type.SINT);
-    private static final CallContext V_II = context(Type.VOID, Type.SINT, Type.SINT);
-    private static final CallContext L_V = context(Type.SINT64);
-
-    private final long abi;
-    private final long recordSize;
-    private final long open;
-    private final long setAction;
-    private final long setTarget;
-    private final long disposition;
-    private final long install;
-    private final long restore;
-    private final long close;
-
-    Jffi(Library library) {
-      abi = symbol(library, "s4j_abi");
-      recordSize = symbol(library, "s4j_record_size");
-      open = symbol(library, "s4j_open");
-      setAction = symbol(library, "s4j_set_action");
-      setTarget = symbol(library, "s4j_set_target");
-      disposition = symbol(library, "s4j_disposition");
-      install = symbol(library, "s4j_install");
-      restore = symbol(library, "s4j_restore");
-      close = symbol(library, "s4j_close");
-    }
-
-    private static CallContext context(Type result, Type... params) {
-      return CallContext.getCallContext(result, params, CallingConvention.DEFAULT, false);
-    }
-
-    private static long symbol(Library library, String name) {
-      long address = library.getSymbolAddress(name);
-      if (address == 0) throw new UnsatisfiedLinkError("function " + name + " not found in " + LIBRARY);
-      return address;
-    }
-
-    @Override public int s4j_abi() { return INVOKER.invokeI0(I_V, abi); }
-    @Override public int s4j_record_size() { return INVOKER.invokeI0(I_V, recordSize); }
-    @Override public int s4j_open() { return INVOKER.invokeI0(I_V, open); }
-    @Override public void s4j_set_action(int sig, int action) { INVOKER.invokeI2(V_II, setAction, sig, action); }
-    @Override public void s4j_set_target(int pid) { INVOKER.invokeI1(V_I, setTarget, pid); }
-    @Override public int s4j_disposition(int sig) { return INVOKER.invokeI1(I_I, disposition, sig); }
-    @Override public int s4j_install(int sig) { return INVOKER.invokeI1(I_I, install, sig); }
-    @Override public int s4j_restore(int sig) { return INVOKER.invokeI1(I_I, restore, sig); }
-    @Override public long s4j_close() { return INVOKER.invokeL0(L_V, close); }
+  /** {@link S4jSig} on libs4jsig's JNI functions. */
+  private static final class JniS4jSig implements S4jSig {
+    @Override public int s4j_abi() { return Jni.s4jAbi(); }
+    @Override public int s4j_record_size() { return Jni.s4jRecordSize(); }
+    @Override public int s4j_open() { return Jni.s4jOpen(); }
+    @Override public void s4j_set_action(int sig, int action) { Jni.s4jSetAction(sig, action); }
+    @Override public void s4j_set_target(int pid) { Jni.s4jSetTarget(pid); }
+    @Override public int s4j_disposition(int sig) { return Jni.s4jDisposition(sig); }
+    @Override public int s4j_install(int sig) { return Jni.s4jInstall(sig); }
+    @Override public int s4j_restore(int sig) { return Jni.s4jRestore(sig); }
+    @Override public long s4j_close() { return Jni.s4jClose(); }
   }
 }

@@ -16,11 +16,11 @@ import jnr.ffi.LibraryLoader;
  * returns Java values. Expected errnos are results, not exceptions: ESRCH while signalling
  * (false), ECHILD while waiting (false). No errno and no C-style result leaves this class.
  *
- * <p>Native memory is addresses ({@code long}) read and written through jffi's {@link
- * com.kenai.jffi.MemoryIO}, errno is jffi's {@link com.kenai.jffi.LastError}: not jnr-ffi's
- * {@code Pointer} and {@code Runtime}, whose initialisation (type aliases by reflection, a
- * closure manager, a memory manager: 62 classes) was a tenth of the launcher's start-up
- * (issue 14). Addresses are 64 bits: supervisor-posix runs on x86_64 and aarch64 only.
+ * <p>Native memory is addresses ({@code long}, 64 bits: supervisor-posix runs on x86_64 and
+ * aarch64 only), read and written through the binding's {@link NativeMemory}, as is errno.
+ * Not jnr-ffi's {@code Pointer} and {@code Runtime}, whose initialisation (type aliases by
+ * reflection, a closure manager, a memory manager: 62 classes) was a tenth of the launcher's
+ * start-up (issue 14).
  */
 final class Os {
   static final int EPERM = 1;
@@ -50,35 +50,53 @@ final class Os {
   /** pidfd_send_signal(2), Linux 5.1; same number on x86_64 and aarch64. */
   private static final int SYS_PIDFD_SEND_SIGNAL = 424;
 
-  static {
-    JffiSetup.beforeFirstLoad();
-  }
+  /** {@code jni}, {@code jffi} or {@code jnr}: which binding of {@link LibC}; see {@link #BINDING}. */
+  static final String PROPERTY = "supervisor4j.libc";
 
   /**
-   * The binding. By default {@link JffiLibC}, which calls libc through jffi without jnr-ffi's
-   * LibraryLoader (faster to start; see its comment); {@code -Dsupervisor4j.libc=jnr} selects
-   * jnr-ffi's own binding of the same interface.
+   * The binding: by default {@link JniLibC}, libs4jsig's JNI functions, which load nothing but
+   * that library (fastest to start, docs/launcher.md); where libs4jsig cannot be loaded (no
+   * build for this architecture, a C library older than it needs), {@link JffiLibC}, which calls
+   * libc through jffi's invoker. {@code -Dsupervisor4j.libc=jffi} asks for that one, {@code
+   * =jnr} for jnr-ffi's own binding of the same interface; {@code =jni} for libs4jsig or an
+   * error.
    */
-  private static final LibC LIBC = bind();
-  private static final com.kenai.jffi.MemoryIO MEMORY = com.kenai.jffi.MemoryIO.getInstance();
+  private static final Binding BINDING = bind();
+  private static final LibC LIBC = BINDING.libc;
+  private static final NativeMemory MEMORY = BINDING.memory;
   /** sizeof(void *) on the platforms we run on. */
   private static final int ADDRESS_SIZE = 8;
 
   private Os() {}
 
-  private static LibC bind() {
+  private record Binding(LibC libc, NativeMemory memory) {}
+
+  private static Binding bind() {
+    String choice = System.getProperty(PROPERTY, "");
+    if (!choice.equals("jffi") && !choice.equals("jnr")) {
+      if (NativeSignals.loaded()) {
+        JniLibC jni = new JniLibC(Platform.JNU);
+        return new Binding(jni, jni);
+      }
+      if (choice.equals("jni")) throw new UnsatisfiedLinkError("-D" + PROPERTY + "=jni: " + NativeSignals.libraryReason());
+    }
+    JffiSetup.beforeFirstLoad();
     try {
-      return "jnr".equals(System.getProperty("supervisor4j.libc"))
-          ? LibraryLoader.create(LibC.class).failImmediately().load("c")
-          : JffiLibC.load(Platform.JNU);
+      LibC libc = choice.equals("jnr") ? LibraryLoader.create(LibC.class).failImmediately().load("c") : JffiLibC.load(Platform.JNU);
+      return new Binding(libc, new JffiMemory());
     } finally {
       JffiSetup.afterLoad(); // loaded or not, our copy of jffi's stub is no longer needed
     }
   }
 
+  /** Which binding calls the C library, for a diagnostic line. */
+  static String binding() {
+    return LIBC.toString();
+  }
+
   /** The errno the last call on this thread left. */
   static int errno() {
-    return com.kenai.jffi.LastError.getInstance().get();
+    return MEMORY.errno();
   }
 
   /** {@code EPERM (Operation not permitted)}, as tini and dumb-init print an errno. */
@@ -391,9 +409,7 @@ final class Os {
 
     /** The C library's own environ, so that the child gets this process's environment byte for byte. */
     private static long environ() {
-      long address = com.kenai.jffi.Library.getDefault().getSymbolAddress("environ");
-      if (address == 0) throw new IllegalStateException("the C library has no environ");
-      return MEMORY.getAddress(address);
+      return MEMORY.environ();
     }
 
     /** A NULL-terminated char *[] of NUL-terminated copies of {@code strings}, in the arena. */
@@ -402,8 +418,8 @@ final class Os {
       for (int i = 0; i < strings.size(); i++) {
         byte[] bytes = strings.get(i).getBytes(Platform.JNU);
         long s = arena.allocate(bytes.length + 1); // zeroed: the NUL is there
-        MEMORY.putByteArray(s, bytes, 0, bytes.length);
-        MEMORY.putAddress(array + (long) i * ADDRESS_SIZE, s);
+        MEMORY.putBytes(s, bytes);
+        MEMORY.putLong(array + (long) i * ADDRESS_SIZE, s);
       }
       return array;
     }
@@ -427,18 +443,23 @@ final class Os {
 
     /** Zeroed memory that is never freed: for buffers that live as long as their owner, the process. */
     static long allocateForever(long size) {
-      long address = MEMORY.allocateMemory(size, true);
+      long address = MEMORY.allocate(size);
       if (address == 0) throw new OutOfMemoryError("cannot allocate " + size + " bytes of native memory");
       return address;
     }
 
     static void free(long address) {
-      MEMORY.freeMemory(address);
+      MEMORY.free(address);
+    }
+
+    /** The int at {@code address}, in memory allocated here. */
+    static int intAt(long address) {
+      return MEMORY.getInt(address);
     }
 
     @Override
     public void close() {
-      for (long address : addresses) MEMORY.freeMemory(address);
+      for (long address : addresses) MEMORY.free(address);
       addresses.clear();
     }
   }

@@ -148,8 +148,9 @@ public final class Posix {
   }
 
   /**
-   * Loads the native code (jffi's stub, and through it libc) now rather than at the first call
-   * that needs it, so that a failure can be reported before anything has started.
+   * Loads the native code (libs4jsig, or where it cannot load jffi's stub, and through either
+   * libc) now rather than at the first call that needs it, so that a failure can be reported
+   * before anything has started.
    *
    * @throws SupervisorException with one line that says why and names the setting that fixes it
    */
@@ -157,20 +158,22 @@ public final class Posix {
     try {
       Os.getpid();
     } catch (LinkageError e) {
-      // A thread jffi's loading needs could not start (a full pids limit): not about where it
-      // unpacks, so passed on as it is for the caller to say so (the launcher does).
+      // A thread jffi's loading needs could not start (a full pids limit): not about where native
+      // code is unpacked, so passed on as it is for the caller to say so (the launcher does).
       for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
         if (t instanceof OutOfMemoryError) throw (OutOfMemoryError) t;
       }
-      throw new SupervisorException("cannot load jffi's native library (" + JffiSetup.decision() + "): " + firstLine(e)
+      String s4j = NativeSignals.libraryReason();
+      throw new SupervisorException("cannot load supervisor4j's native code (" + JffiSetup.decision() + "): " + firstLine(e)
+          + (s4j != null && !s4j.equals(firstLine(e)) ? "; " + s4j : "")
           + ". Fix: give the JVM -D" + JffiSetup.EXTRACT_DIR + "=<a writable directory on a mount without noexec> "
           + "(e.g. JAVA_TOOL_OPTIONS=-D" + JffiSetup.EXTRACT_DIR + "=/var/tmp), or mount /tmp writable and exec-able");
     }
   }
 
-  /** {@return where jffi unpacks its native stub and why: for a diagnostic line} */
+  /** {@return which binding calls the C library, and where native code is unpacked and why: for a diagnostic line} */
   public static String nativeCodeLocation() {
-    return JffiSetup.decision();
+    return Os.binding() + "; " + JffiSetup.decision();
   }
 
   /** {@return this process's pid, from getpid(2)} */

@@ -67,9 +67,8 @@ interface S4jSig {
 
     /** The record at {@code address}. */
     static Record read(long address) {
-      com.kenai.jffi.MemoryIO m = com.kenai.jffi.MemoryIO.getInstance();
-      return new Record(m.getInt(address + SIGNAL), m.getInt(address + SENT), m.getInt(address + ERROR), m.getInt(address + FLAGS),
-          m.getInt(address + TARGET), m.getInt(address + LATENCY));
+      return new Record(Os.Arena.intAt(address + SIGNAL), Os.Arena.intAt(address + SENT), Os.Arena.intAt(address + ERROR),
+          Os.Arena.intAt(address + FLAGS), Os.Arena.intAt(address + TARGET), Os.Arena.intAt(address + LATENCY));
     }
 
     /** True if the C handler left the signal to Java: held, or to be intercepted. */

@@ -22,7 +22,7 @@ final class Forks {
   /** How a supervisor under test runs: PID 1 of a new PID namespace, or a child subreaper. */
   enum Mode { PID1, SUBREAPER }
 
-  /** The README's flag for an app on the library (JDK 24+ warns about jffi's System::load without it). */
+  /** The README's flag for an app on the library (JDK 24+ warns about our System::load of libs4jsig without it). */
   static final String NATIVE_ACCESS = "--enable-native-access=ALL-UNNAMED";
 
   /** Variables of a developer's shell that change what the launcher (or tini) does. */

@@ -42,7 +42,7 @@ class InAppWarningsTest {
     List<String> err = run.stderr().stream().filter(l -> !l.isBlank()).collect(Collectors.toList());
     if (JDK_WARNS_ABOUT_NATIVE_ACCESS) {
       assertTrue(!err.isEmpty() && err.stream().allMatch(l -> l.startsWith("WARNING: ")), run::describe);
-      assertTrue(err.stream().anyMatch(l -> l.contains("java.lang.System::load has been called by com.kenai.jffi")), run::describe);
+      assertTrue(err.stream().anyMatch(l -> l.contains("java.lang.System::load has been called by io.github.supervisor4j.posix.NativeSignals")), run::describe);
       assertTrue(err.stream().noneMatch(l -> l.contains("sun.misc.Unsafe")), run::describe);
     } else {
       assertEquals(List.of(), err, run::describe);
@@ -87,7 +87,7 @@ class InAppWarningsTest {
     List<String> err = run.stderr().stream().filter(l -> !l.isBlank()).collect(Collectors.toList());
     if (JDK_WARNS_ABOUT_NATIVE_ACCESS) {
       assertTrue(!err.isEmpty() && err.stream().allMatch(l -> l.startsWith("WARNING: ")), run::describe);
-      assertTrue(err.stream().anyMatch(l -> l.contains("java.lang.System::load has been called by com.kenai.jffi")), run::describe);
+      assertTrue(err.stream().anyMatch(l -> l.contains("java.lang.System::load has been called by io.github.supervisor4j.posix.NativeSignals")), run::describe);
     } else {
       assertEquals(List.of(), err, run::describe);
     }
@@ -105,15 +105,16 @@ class InAppWarningsTest {
   }
 
   /**
-   * The library sets jffi.unsafe.disabled=true before jffi loads (JffiSetup), but never over
-   * the user's own setting: with -Djffi.unsafe.disabled=false jffi's Unsafe memory access is
-   * back, and JDK 24+ warn about it, as that user asked.
+   * Where libc is called through jffi (libs4jsig cannot load; here asked for with
+   * -Dsupervisor4j.libc=jffi), the library sets jffi.unsafe.disabled=true before jffi loads
+   * (JffiSetup), but never over the user's own setting: with -Djffi.unsafe.disabled=false
+   * jffi's Unsafe memory access is back, and JDK 24+ warn about it, as that user asked.
    */
   @Test
   void theUsersOwnJffiSettingIsKept() throws Exception {
-    ForkedProcess ours = install(Forks.java(InAppFixture.class));
+    ForkedProcess ours = install(Forks.java(InAppFixture.class).options("-D" + Os.PROPERTY + "=jffi"));
     assertEquals(List.of(), ours.stderr(), ours::describe);
-    ForkedProcess theirs = install(Forks.java(InAppFixture.class).options("-Djffi.unsafe.disabled=false"));
+    ForkedProcess theirs = install(Forks.java(InAppFixture.class).options("-D" + Os.PROPERTY + "=jffi", "-Djffi.unsafe.disabled=false"));
     boolean unsafeWarning = theirs.stderr().stream().anyMatch(l -> l.startsWith("WARNING: sun.misc.Unsafe::") && l.contains("com.kenai.jffi"));
     assertEquals(Runtime.version().feature() >= 24, unsafeWarning, theirs::describe);
   }

@@ -730,10 +730,10 @@ class LauncherTest {
     }
   }
 
-  // ---- jffi's native library -----------------------------------------------------------
+  // ---- native code: libs4jsig, and jffi's stub where it is used --------------------------
 
   @Test
-  void worksWhenTmpIsNoexecOrReadOnlyByUnpackingJffiElsewhere() throws Exception {
+  void worksWhenTmpIsNoexecOrReadOnlyByUnpackingNativeCodeElsewhere() throws Exception {
     PidNamespace.require(); // root, for unshare --mount
     for (String options : List.of("noexec", "ro")) {
       String java = Forks.launcherCommand("-s", "-vvvv", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
@@ -741,13 +741,13 @@ class LauncherTest {
           PidNamespace.mountPrivateTmp(options) + " && exec " + java), Map.of())) {
         assertEquals(0, run.waitFor(), run::toString);
         assertTrue(run.stderrAtEnd().stream().anyMatch(l -> l.contains("java.io.tmpdir /tmp is on a " + (options.equals("ro") ? "read-only" : "noexec")
-            + " mount (/tmp), so jffi unpacks into")), run::toString);
+            + " mount (/tmp), so native code is unpacked into")), run::toString);
       }
     }
   }
 
   @Test
-  void failsWithOneLineNamingJffiExtractDirWhenNoDirectoryCanHoldJffi() throws Exception {
+  void failsWithOneLineNamingJffiExtractDirWhenNoDirectoryCanHoldNativeCode() throws Exception {
     PidNamespace.require();
     String java = Forks.launcherCommand("-s", "--", "true").stream().map(a -> "'" + a + "'").collect(Collectors.joining(" "));
     StringBuilder mounts = new StringBuilder();
