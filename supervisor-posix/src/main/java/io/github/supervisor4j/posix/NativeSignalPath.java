@@ -63,7 +63,7 @@ final class NativeSignalPath implements SignalPath {
     }
     NativeSignalPath path = new NativeSignalPath(s4j, forwarder, fd);
     try {
-      actions.forEach(path::install);
+      for (Map.Entry<Signal, Integer> a : actions.entrySet()) path.install(a.getKey(), a.getValue());
     } catch (RuntimeException e) {
       path.close();
       throw e;
@@ -89,14 +89,24 @@ final class NativeSignalPath implements SignalPath {
   }
 
   private void startReader() {
-    reader = new Thread(this::readRecords, "supervisor4j signal forwarder");
+    reader = new Thread("supervisor4j signal forwarder") {
+      @Override
+      public void run() {
+        readRecords();
+      }
+    };
     reader.setDaemon(true);
     reader.start();
     // HotSpot's exit (VM_Exit::wait_for_threads_in_native_to_block) waits up to 300 ms for
     // every thread that is in native code, and the reader always is (in read(2)): measured, a
     // launcher's `-- true` took ~420 ms instead of ~100 ms. At exit, stop the records (the C
     // handler goes on forwarding; only events stop) and let the reader leave.
-    exitHook = new Thread(this::stopRecords, "supervisor4j signal forwarder exit");
+    exitHook = new Thread("supervisor4j signal forwarder exit") {
+      @Override
+      public void run() {
+        stopRecords();
+      }
+    };
     try {
       Runtime.getRuntime().addShutdownHook(exitHook);
     } catch (IllegalStateException e) {

@@ -82,7 +82,7 @@ final class PosixReaper implements Reaper {
     this.config = config;
     this.strategy = strategyFor(config.policy());
     this.beforeReap = beforeReap;
-    this.report = beforeReap == null ? this::reaped : new ReapStrategy.Report() {
+    this.report = new ReapStrategy.Report() {
       @Override
       public boolean reaped(int pid, ExitStatus status) {
         return PosixReaper.this.reaped(pid, status);
@@ -90,7 +90,7 @@ final class PosixReaper implements Reaper {
 
       @Override
       public void reaping(int pid) {
-        tellBeforeReap(pid);
+        if (PosixReaper.this.beforeReap != null) tellBeforeReap(pid);
       }
     };
   }
@@ -123,7 +123,12 @@ final class PosixReaper implements Reaper {
       int pid = Os.getpid();
       if (config.subreaper() && pid != 1) Os.setChildSubreaper();
       if (config.warnIfNotReaper()) warnIfNotReaper(pid);
-      thread = new Thread(this::run, "supervisor4j-reaper");
+      thread = new Thread("supervisor4j-reaper") {
+        @Override
+        public void run() {
+          PosixReaper.this.run();
+        }
+      };
       thread.setDaemon(true);
       state = State.RUNNING;
       thread.start();

@@ -63,8 +63,8 @@ final class Spawner {
           break;
       }
       closeDescriptors(spawn, spec);
-      spec.directory().ifPresent(dir -> spawn.changeDirectory(dir.toString()));
-      List<String> env = spec.environment().map(Spawner::environmentStrings).orElse(null);
+      if (spec.directory().isPresent()) spawn.changeDirectory(spec.directory().get().toString());
+      List<String> env = spec.environment().isPresent() ? environmentStrings(spec.environment().get()) : null;
       int pid;
       try {
         pid = spawn.start(spec.command(), env);
@@ -166,7 +166,7 @@ final class Spawner {
 
   private static List<String> environmentStrings(Map<String, String> env) {
     List<String> out = new ArrayList<>(env.size());
-    env.forEach((k, v) -> out.add(k + "=" + v));
+    for (Map.Entry<String, String> e : env.entrySet()) out.add(e.getKey() + "=" + e.getValue());
     return out;
   }
 

@@ -43,6 +43,8 @@ import java.util.EnumSet;
  * the library. Exit codes: {@link ExitCodes}.
  */
 public final class Launcher {
+  /** The launcher jar's Implementation-Title (supervisor-posix's pom.xml), whose META-INF/services names our slf4j provider. */
+  private static final String LAUNCHER_JAR_TITLE = "supervisor4j launcher";
   private Launcher() {}
 
   /**
@@ -246,23 +248,28 @@ public final class Launcher {
 
   /**
    * Routes slf4j (used by the reaper and forwarder) to the tini-style lines of {@link
-   * LauncherLog}, without slf4j's own notice about the explicit provider.
+   * LauncherLog}. The launcher jar names {@link LauncherLogProvider} in its META-INF/services,
+   * which slf4j's ServiceLoader finds; run from a class path instead, it is named with {@code
+   * -Dslf4j.provider}, without slf4j's own notice about that. Not that property in the jar:
+   * slf4j's path for it formats the notice with String.format even when it is not printed, and
+   * Formatter's regex spins method handles at every start (supervisor-posix's pom.xml).
    */
   private static void selectLogProvider() {
-    if (System.getProperty("slf4j.provider") == null) {
+    if (System.getProperty("slf4j.provider") != null) return;
+    if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "WARN");
+    if (!LAUNCHER_JAR_TITLE.equals(Launcher.class.getPackage().getImplementationTitle())) {
       System.setProperty("slf4j.provider", LauncherLogProvider.class.getName());
-      if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "WARN");
     }
   }
 
-  /** Loads jffi's native library now, so that a failure is one line before anything started. */
+  /** Loads the native code now, so that a failure is one line before anything started. */
   private static void loadNativeCode() {
-    // jnr-ffi's default generates a class per native method with ASM at run time; its
-    // reflective invoker costs less to start (measured: about 0.28 s against 0.35 s of CPU and
-    // 51 against 56 MiB RSS for `-- true` on JDK 17), and the launcher makes few native calls.
+    // With -Dsupervisor4j.libc=jnr: jnr-ffi's default generates a class per native method with
+    // ASM at run time; its reflective invoker costs less to start (measured: about 0.28 s against
+    // 0.35 s of CPU and 51 against 56 MiB RSS for `-- true` on JDK 17).
     if (System.getProperty("jnr.ffi.asm.enabled") == null) System.setProperty("jnr.ffi.asm.enabled", "false");
     Posix.loadNativeCode();
-    LauncherLog.trace("jffi native library: " + Posix.nativeCodeLocation());
+    LauncherLog.trace("native code: " + Posix.nativeCodeLocation());
   }
 
   private static int print(String text) {
