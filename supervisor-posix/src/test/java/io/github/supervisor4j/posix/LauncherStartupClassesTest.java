@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What the shipped launcher jar loads to run {@code -s -- true} as a user runs it (no JVM
  * option but the log), read from {@code -Xlog:class+load}, which does not depend on the
  * machine's load (issue 14; the time itself is bench/run's). Not jffi: libc is called through
- * libs4jsig's JNI functions. On JDK 17, no class spun at run time that a JVM running an empty
+ * libs4jsig's JNI functions; no slf4j discovery: the jar's own LoggerFactory binds its provider. On JDK 17, no class spun at run time that a JVM running an empty
  * main from a jar does not spin too: a lambda, a method reference, {@code String.format}
  * (Formatter's regex) or an indy string concatenation on the way to the child each makes the
  * JDK generate classes, milliseconds of start-up each (docs/launcher.md); on later JDKs, which
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledOnOs(OS.LINUX)
 @Timeout(60)
 class LauncherStartupClassesTest {
-  /** 148 on JDK 17.0.15 when written (85 from the jar); 475 before issue 14. */
-  private static final int MAX_OUTSIDE_CDS = 200;
+  /** 124 on JDK 17.0.15 when written (72 from the jar); 475 before issue 14. */
+  private static final int MAX_OUTSIDE_CDS = 170;
 
   @Test
   void startsWithoutJffiWithoutSpunClassesAndWithFewClassesOutsideCds(@TempDir Path tmp) throws Exception {
@@ -45,6 +45,9 @@ class LauncherStartupClassesTest {
     assertTrue(launcher.stream().anyMatch(l -> l.contains(" io.github.supervisor4j.posix.JniLibC ")), "JniLibC not loaded");
     assertEquals(List.of(), matching(launcher, " com.kenai.jffi."), "jffi loaded");
     assertEquals(List.of(), matching(launcher, " jnr.ffi."), "jnr-ffi loaded");
+    // slf4j bound by the launcher jar's own LoggerFactory: no discovery, no substitute loggers.
+    assertEquals(List.of(), matching(launcher, " org.slf4j.helpers.SubstituteServiceProvider "), "slf4j's discovery ran");
+    assertEquals(List.of(), matching(launcher, " java.util.ServiceLoader "), "a ServiceLoader ran");
 
     Set<String> spunByItself = spun(baseline).stream().map(LauncherStartupClassesTest::shape).collect(Collectors.toSet());
     List<String> spun = spun(launcher).stream().filter(l -> !spunByItself.contains(shape(l))).collect(Collectors.toList());

@@ -43,8 +43,6 @@ import java.util.EnumSet;
  * the library. Exit codes: {@link ExitCodes}.
  */
 public final class Launcher {
-  /** The launcher jar's Implementation-Title (supervisor-posix's pom.xml), whose META-INF/services names our slf4j provider. */
-  private static final String LAUNCHER_JAR_TITLE = "supervisor4j launcher";
   private Launcher() {}
 
   /**
@@ -248,17 +246,14 @@ public final class Launcher {
 
   /**
    * Routes slf4j (used by the reaper and forwarder) to the tini-style lines of {@link
-   * LauncherLog}. The launcher jar names {@link LauncherLogProvider} in its META-INF/services,
-   * which slf4j's ServiceLoader finds; run from a class path instead, it is named with {@code
-   * -Dslf4j.provider}, without slf4j's own notice about that. Not that property in the jar:
-   * slf4j's path for it formats the notice with String.format even when it is not printed, and
-   * Formatter's regex spins method handles at every start (supervisor-posix's pom.xml).
+   * LauncherLog} when the launcher runs from a class path, without slf4j's own notice about the
+   * explicit provider. The launcher jar needs none of it: its org.slf4j.LoggerFactory binds
+   * {@link LauncherLogProvider} itself (src/launcher/java).
    */
   private static void selectLogProvider() {
-    if (System.getProperty("slf4j.provider") != null) return;
-    if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "WARN");
-    if (!LAUNCHER_JAR_TITLE.equals(Launcher.class.getPackage().getImplementationTitle())) {
+    if (System.getProperty("slf4j.provider") == null) {
       System.setProperty("slf4j.provider", LauncherLogProvider.class.getName());
+      if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "WARN");
     }
   }
 

@@ -13,10 +13,12 @@ import org.slf4j.spi.SLF4JServiceProvider;
 /**
  * The slf4j provider of the launcher jar: tini-style lines on standard error.
  *
- * <p>Public because slf4j instantiates it by name. It is deliberately not listed in META-INF/services, so that an application that has
- * supervisor-posix on its class path keeps its own slf4j binding. The launcher selects it
- * with the {@code slf4j.provider} system property (slf4j 2.0.9 and later) before the first
- * logger is made, which also spares the ServiceLoader scan at start-up.
+ * <p>Public because slf4j instantiates it by name. It is deliberately not listed in
+ * META-INF/services, so that an application that has supervisor-posix on its class path keeps
+ * its own slf4j binding. In the launcher jar, its own org.slf4j.LoggerFactory
+ * (src/launcher/java) binds it directly, with no discovery at all; the launcher run from a class
+ * path selects it with the {@code slf4j.provider} system property (slf4j 2.0.9 and later)
+ * before the first logger is made.
  */
 public final class LauncherLogProvider implements SLF4JServiceProvider {
   private final IMarkerFactory markers = new BasicMarkerFactory();
