@@ -277,7 +277,9 @@ final class PosixReaper implements Reaper {
       int[] pids = new int[children.size()];
       int i = 0;
       for (int pid : children.keySet()) pids[i++] = pid;
-      Arrays.sort(pids);
+      // One child is the launcher's case: no sort, whose first call on JDK 22+ makes a lambda
+      // (DualPivotQuicksort's) on the way to reaping it.
+      if (pids.length > 1) Arrays.sort(pids);
       return pids;
     } finally {
       lock.unlock();

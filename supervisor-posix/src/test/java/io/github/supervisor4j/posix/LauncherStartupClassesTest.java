@@ -47,7 +47,6 @@ class LauncherStartupClassesTest {
     assertEquals(List.of(), matching(launcher, " jnr.ffi."), "jnr-ffi loaded");
     // slf4j bound by the launcher jar's own LoggerFactory: no discovery, no substitute loggers.
     assertEquals(List.of(), matching(launcher, " org.slf4j.helpers.SubstituteServiceProvider "), "slf4j's discovery ran");
-    assertEquals(List.of(), matching(launcher, " java.util.ServiceLoader "), "a ServiceLoader ran");
 
     Set<String> spunByItself = spun(baseline).stream().map(LauncherStartupClassesTest::shape).collect(Collectors.toSet());
     List<String> spun = spun(launcher).stream().filter(l -> !spunByItself.contains(shape(l))).collect(Collectors.toList());
