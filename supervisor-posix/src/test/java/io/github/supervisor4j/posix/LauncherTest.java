@@ -732,6 +732,25 @@ class LauncherTest {
 
   // ---- native code: libs4jsig, and jffi's stub where it is used --------------------------
 
+  /**
+   * libc through libs4jsig's JNI functions by default; through jffi, the binding where
+   * libs4jsig cannot load, the launcher does the same: spawn, forward, reap, exit code.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"", "jffi"})
+  void spawnsForwardsAndReapsWithEitherLibcBinding(String binding) throws Exception {
+    List<String> jvm = binding.isEmpty() ? List.of() : List.of("-D" + Os.PROPERTY + "=" + binding);
+    List<String> cmd = Forks.launcherJava().options(jvm)
+        .args("-s", "-vvvv", "--", "sh", "-c", "trap 'exit 7' USR1; echo ready; while :; do sleep 0.05; done").toList();
+    try (ForkedProcess run = Forks.any(cmd, Map.of())) {
+      run.awaitEquals("ready");
+      run.signal(Signal.SIGUSR1.number());
+      assertEquals(7, run.waitFor(), run::toString);
+      String expected = binding.isEmpty() ? "native code: LibC via libs4jsig's JNI functions" : "native code: LibC via jffi";
+      assertTrue(run.stderrAtEnd().stream().anyMatch(l -> l.contains(expected)), run::toString);
+    }
+  }
+
   @Test
   void worksWhenTmpIsNoexecOrReadOnlyByUnpackingNativeCodeElsewhere() throws Exception {
     PidNamespace.require(); // root, for unshare --mount
