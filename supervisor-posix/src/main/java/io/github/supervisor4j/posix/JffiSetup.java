@@ -92,10 +92,9 @@ final class JffiSetup {
   private static void unpackStub() {
     String cpu = Platform.CURRENT == Platform.LINUX_X86_64 ? "x86_64" : Platform.CURRENT == Platform.LINUX_AARCH64 ? "aarch64" : null;
     if (cpu == null) return;
-    String dir = System.getProperty(EXTRACT_DIR, System.getProperty("java.io.tmpdir", "/tmp"));
     try (java.io.InputStream in = Resources.open(JffiSetup.class, "/jni/" + cpu + "-Linux/" + STUB)) {
       if (in == null) return; // not on the class path as we know it: jffi finds it its own way
-      stub = unpack(in, new File(dir), STUB);
+      stub = unpack(in, directory(), STUB);
       System.setProperty(BOOT_PATH, stub.file.getParent());
     } catch (IOException | SecurityException e) {
       stub = null; // jffi unpacks it itself, and says so if that fails too

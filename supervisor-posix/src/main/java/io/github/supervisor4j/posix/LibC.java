@@ -14,17 +14,19 @@ import jnr.ffi.annotations.Variadic;
  * it failed in {@code AsmClassLoader.defineClass} (checked on jnr-ffi 2.2.18). Nothing outside
  * this package uses it, and it is not part of the API.
  *
- * <p>Pointers are addresses ({@code long}): {@link Os} handles native memory through jffi's
- * {@code MemoryIO}, without jnr-ffi's {@code Pointer} and its {@code Runtime} (issue 14).
+ * <p>Pointers are addresses ({@code long}): {@link Os} handles native memory through the
+ * binding's {@link NativeMemory}, without jnr-ffi's {@code Pointer} and its {@code Runtime}
+ * (issue 14).
  * jnr-ffi binds a {@code long} parameter as a 64-bit integer, which is how a pointer is
  * passed on x86_64 and aarch64.
  *
  * <p>We bind libc ourselves with jnr-ffi instead of going through jnr-posix's facade: the
  * facade lacks waitid, prctl, pidfds and the posix_spawn attribute calls, and loading it costs
  * about 300 ms and 97 MiB against 150 ms and 56 MiB for this interface (measured with
- * {@code /usr/bin/time java ...} on JDK 17, first call of each). {@link Os} binds it through
- * {@link JffiLibC} (jffi's invoker, without jnr-ffi's LibraryLoader) unless
- * {@code -Dsupervisor4j.libc=jnr}.
+ * {@code /usr/bin/time java ...} on JDK 17, first call of each). {@link Os} binds it to
+ * libs4jsig's JNI functions ({@link JniLibC}), or where libs4jsig cannot load to {@link
+ * JffiLibC} (jffi's invoker, without jnr-ffi's LibraryLoader); {@code -Dsupervisor4j.libc}
+ * chooses (see {@link Os}).
  */
 public interface LibC {
   int getpid();

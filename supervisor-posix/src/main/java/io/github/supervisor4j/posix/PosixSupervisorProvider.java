@@ -15,7 +15,7 @@ import io.github.supervisor4j.spi.SupervisorProvider;
  * aarch64. Public because ServiceLoader instantiates it; applications use {@code Supervisors}.
  * Each factory loads the native code first ({@link Posix#loadNativeCode()}), so that an
  * application whose JVM cannot load it (a read-only root with a noexec /tmp) gets the
- * launcher's one line naming the fix, as a {@code SupervisorException}, not jffi's
+ * launcher's one line naming the fix, as a {@code SupervisorException}, not an
  * UnsatisfiedLinkError with its stack trace.
  */
 public final class PosixSupervisorProvider implements SupervisorProvider {

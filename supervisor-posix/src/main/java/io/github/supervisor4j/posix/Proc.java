@@ -18,7 +18,7 @@ import java.util.OptionalInt;
 
 /**
  * The one reader of {@code /proc}: processes, this process's threads and their children, and
- * the mounts. Plain file reads, no native calls, so it also works before jffi is loaded.
+ * the mounts. Plain file reads, no native calls, so it also works before native code is loaded.
  * Thread-safe: it keeps no state.
  */
 final class Proc {

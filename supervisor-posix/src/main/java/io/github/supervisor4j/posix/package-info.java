@@ -29,9 +29,11 @@
  *       {@code Escalation} (SIGTERM, SIGKILL, reap), {@code ShutdownCoordinator} (the
  *       launcher's sequence around a main child), {@code PosixTreeShutdown} (in-app), {@code
  *       Waker} (their one wait loop).
- *   <li><b>The native line</b>: {@code LibC} (C names) and {@code JffiLibC} (its binding) are
+ *   <li><b>The native line</b>: {@code LibC} (C names) and its bindings, {@code JniLibC}
+ *       (libs4jsig's JNI functions, {@code Jni}; loaded by {@code NativeSignals}) and {@code
+ *       JffiLibC} (jffi, where libs4jsig cannot load), each with its {@code NativeMemory}, are
  *       called only by {@code Os} (Java names, {@code SystemCallException}s); {@code
- *       JffiSetup} prepares jffi before it loads; {@code Proc} is the one reader of /proc;
+ *       JffiSetup} says where native code is unpacked and prepares jffi before it loads; {@code Proc} is the one reader of /proc;
  *       {@code Platform} the one reader of os.name and os.arch.
  * </ul>
  *
