@@ -9,52 +9,31 @@
  * terminally deprecated and warn about. JNI's field and method access is not subject to the
  * module system's access checks (JNI spec, "Accessing Fields and Methods") and needs no flag.
  *
- * Called through JNI (Jni.jdkOpen and Jni.jdkClaimed, s4jjni.c) on a Java thread, which has a
- * JNIEnv of its own (GetEnv). s4j_jdk_open from one thread at a time (the Java side holds a
- * lock; once the table is set it returns at once), then s4j_jdk_claimed from any thread that
- * has called it: it only reads what s4j_jdk_open set. Build: with s4jsig.c and s4jjni.c,
- * -I$JAVA_HOME/include{,/linux}; no library but libc (dlsym finds libjvm's
- * JNI_GetCreatedJavaVMs, already loaded into the process).
+ * Called through JNI (Jni.jdkOpen and Jni.jdkClaimed, s4jjni.c), with the calling thread's
+ * JNIEnv. s4j_jdk_open from one thread at a time (the Java side holds a lock; once the table
+ * is set it returns at once), then s4j_jdk_claimed from any thread: it only reads what
+ * s4j_jdk_open set. Build: with s4jsig.c and s4jjni.c, -I$JAVA_HOME/include{,/linux}.
  */
-#define _GNU_SOURCE
-#include <dlfcn.h>
 #include <jni.h>
 
 #include "s4jsig.h"
 
-static JavaVM *vm;
 static jobject table;        /* global ref: ProcessHandleImpl.completions */
 static jclass long_class;    /* global ref: java.lang.Long */
 static jmethodID map_get;    /* java.util.Map.get(Object) */
 static jmethodID long_value_of;
 static jfieldID is_reaping;  /* ProcessHandleImpl$ExitCompletion.isReaping */
 
-static JNIEnv *this_thread(void) {
-  JNIEnv *env = NULL;
-  if (vm == NULL || (*vm)->GetEnv(vm, (void **) &env, JNI_VERSION_1_8) != JNI_OK) return NULL;
-  return env;
-}
-
-/* True if a Java exception is pending; clears it (none must reach jffi's caller). */
+/* True if a Java exception is pending; clears it (none must reach the Java caller). */
 static int failed(JNIEnv *env) {
   if (!(*env)->ExceptionCheck(env)) return 0;
   (*env)->ExceptionClear(env);
   return 1;
 }
 
-/* 0 when the table can be read, else a negative step number (for the Java side's message). */
-int s4j_jdk_open(void) {
+/* 0 when the table can be read, else a negative step number (for the Java side's message; 4-11). */
+int s4j_jdk_open(JNIEnv *env) {
   if (table != NULL) return 0;
-  typedef jint (*created_vms)(JavaVM **, jsize, jsize *);
-  created_vms created = (created_vms) dlsym(RTLD_DEFAULT, "JNI_GetCreatedJavaVMs");
-  if (created == NULL) return -1;
-  jsize n = 0;
-  if (created(&vm, 1, &n) != JNI_OK || n < 1) {
-    vm = NULL;
-    return -2;
-  }
-  JNIEnv *env = this_thread();
-  if (env == NULL) return -3;
   jclass impl = (*env)->FindClass(env, "java/lang/ProcessHandleImpl");
   if (impl == NULL || failed(env)) return -4;
   jfieldID field = (*env)->GetStaticFieldID(env, impl, "completions", "Ljava/util/concurrent/ConcurrentMap;");
@@ -77,9 +56,8 @@ int s4j_jdk_open(void) {
 }
 
 /* 1 if the JDK will reap pid itself, 0 if not, negative if the table could not be read. */
-int s4j_jdk_claimed(int pid) {
-  JNIEnv *env = this_thread();
-  if (env == NULL || table == NULL) return -1;
+int s4j_jdk_claimed(JNIEnv *env, int pid) {
+  if (table == NULL) return -1;
   jobject key = (*env)->CallStaticObjectMethod(env, long_class, long_value_of, (jlong) pid);
   if (key == NULL || failed(env)) return -2;
   jobject completion = (*env)->CallObjectMethod(env, table, map_get, key);

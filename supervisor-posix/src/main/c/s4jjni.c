@@ -219,6 +219,6 @@ JNIEXPORT jint JNICALL J(s4jRestore)(JNIEnv *env, jclass c, jint sig) { return s
 
 JNIEXPORT jlong JNICALL J(s4jClose)(JNIEnv *env, jclass c) { return s4j_close(); }
 
-JNIEXPORT jint JNICALL J(jdkOpen)(JNIEnv *env, jclass c) { return s4j_jdk_open(); }
+JNIEXPORT jint JNICALL J(jdkOpen)(JNIEnv *env, jclass c) { return s4j_jdk_open(env); }
 
-JNIEXPORT jint JNICALL J(jdkClaimed)(JNIEnv *env, jclass c, jint pid) { return s4j_jdk_claimed(pid); }
+JNIEXPORT jint JNICALL J(jdkClaimed)(JNIEnv *env, jclass c, jint pid) { return s4j_jdk_claimed(env, pid); }

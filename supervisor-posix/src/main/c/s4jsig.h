@@ -5,6 +5,8 @@
 #ifndef S4JSIG_H
 #define S4JSIG_H
 
+#include <jni.h>
+
 int s4j_abi(void);
 int s4j_record_size(void);
 int s4j_open(void);
@@ -15,7 +17,7 @@ int s4j_install(int sig);
 int s4j_restore(int sig);
 long s4j_close(void);
 
-int s4j_jdk_open(void);
-int s4j_jdk_claimed(int pid);
+int s4j_jdk_open(JNIEnv *env);
+int s4j_jdk_claimed(JNIEnv *env, int pid);
 
 #endif
