@@ -10,9 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -61,6 +63,25 @@ class LauncherStartupClassesTest {
 
     List<String> outside = launcher.stream().filter(l -> l.contains(" source: ") && !l.contains("shared objects file")).collect(Collectors.toList());
     assertTrue(outside.size() <= MAX_OUTSIDE_CDS, outside.size() + " classes from outside the CDS archive:\n" + String.join("\n", outside));
+  }
+
+  /**
+   * Each class the launcher loads from its jar on the way to the child is stored there, not
+   * deflated (the launcher-store execution of the POM): inflating them cost about 9 ms of JDK
+   * 17's start-up. Fails when a class from outside the stored prefixes joins the start path.
+   */
+  @Test
+  void loadsOnlyStoredEntriesFromItsJar(@TempDir Path tmp) throws Exception {
+    List<String> launcher = classesLoaded(JavaCommand.jar(Forks.launcherJar()).args("-s", "--", "true"), tmp.resolve("launcher.txt"));
+    List<String> fromJar = launcher.stream().filter(l -> l.contains(" source: file:") && l.contains("-launcher.jar"))
+        .map(l -> l.trim().split("\\s+")[1]).collect(Collectors.toList());
+    assertTrue(fromJar.size() > 50, "classes from the launcher jar: " + fromJar);
+    try (JarFile jar = new JarFile(Forks.launcherJar().toFile())) {
+      List<String> deflated = fromJar.stream()
+          .filter(c -> jar.getEntry(c.replace('.', '/') + ".class").getMethod() != ZipEntry.STORED)
+          .collect(Collectors.toList());
+      assertEquals(List.of(), deflated, "classes on the start path that the launcher jar deflates");
+    }
   }
 
   private static List<String> classesLoaded(JavaCommand command, Path log) throws Exception {
