@@ -107,11 +107,10 @@ final class PosixReaper implements Reaper {
   }
 
   private static ReapStrategy strategyFor(ReapPolicy policy) {
-    switch (policy) {
-      case EXCLUSIVE: return new ExclusiveStrategy();
-      case COOPERATIVE: return new CooperativeStrategy(JdkChildClaims.detect());
-      default: throw new UnsupportedOperationException("reap policy " + policy + " is not implemented");
-    }
+    // Not a switch, which on an enum compiles to a class of its own to load (issue 14).
+    if (policy == ReapPolicy.EXCLUSIVE) return new ExclusiveStrategy();
+    if (policy == ReapPolicy.COOPERATIVE) return new CooperativeStrategy(JdkChildClaims.detect());
+    throw new UnsupportedOperationException("reap policy " + policy + " is not implemented");
   }
 
   @Override

@@ -8,20 +8,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A child started by {@link PosixReaper#spawn}; its future is completed by the reaper thread. */
+/**
+ * A child started by {@link PosixReaper#spawn}; the reaper thread sets its status.
+ *
+ * <p>Waiting is this object's monitor, and the {@link #onExit()} future is made only when asked
+ * for: the launcher waits with {@link #waitFor()} and never asks, and CompletableFuture's and
+ * ForkJoinPool's classes and static set-up were about 2 ms of its start-up on JDK 17 (issue 14).
+ */
 final class PosixSupervisedProcess implements SupervisedProcess {
   private static final Logger log = LoggerFactory.getLogger(PosixSupervisedProcess.class);
 
   private final int pid;
   private final List<String> command;
   private final boolean ownGroup;
-  private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+  /** Null until reaped; set once, under this object's monitor. */
+  private volatile ExitStatus status;
+  /** The future behind {@link #onExit()}, made at the first call before the exit; guarded by this. */
+  private CompletableFuture<ExitStatus> exit;
 
   PosixSupervisedProcess(int pid, List<String> command, boolean ownGroup) {
     this.pid = pid;
@@ -29,8 +36,16 @@ final class PosixSupervisedProcess implements SupervisedProcess {
     this.ownGroup = ownGroup;
   }
 
-  void reaped(ExitStatus status) {
-    exit.complete(status);
+  void reaped(ExitStatus reapedStatus) {
+    CompletableFuture<ExitStatus> future;
+    synchronized (this) {
+      if (status != null) return;
+      status = reapedStatus;
+      future = exit;
+      notifyAll();
+    }
+    // Outside the monitor: the future's dependent actions run here, on the reaper thread.
+    if (future != null) future.complete(reapedStatus);
   }
 
   @Override
@@ -45,32 +60,40 @@ final class PosixSupervisedProcess implements SupervisedProcess {
 
   @Override
   public CompletableFuture<ExitStatus> onExit() {
-    return exit.copy();
+    synchronized (this) {
+      if (status == null) {
+        if (exit == null) exit = new CompletableFuture<>();
+        // A copy: a caller that completes or cancels it changes nothing here.
+        return exit.copy();
+      }
+    }
+    return CompletableFuture.completedFuture(status);
   }
 
   @Override
   public ExitStatus waitFor() throws InterruptedException {
-    try {
-      return exit.get();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("exit future of child " + pid + " failed", e.getCause());
+    synchronized (this) {
+      while (status == null) wait();
+      return status;
     }
   }
 
   @Override
   public Optional<ExitStatus> waitFor(Duration timeout) throws InterruptedException {
-    try {
-      return Optional.of(exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS));
-    } catch (TimeoutException e) {
-      return Optional.empty();
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("exit future of child " + pid + " failed", e.getCause());
+    long nanos = timeout.toNanos();
+    long start = System.nanoTime();
+    synchronized (this) {
+      for (long left = nanos; status == null; left = nanos - (System.nanoTime() - start)) {
+        if (left <= 0) return Optional.empty();
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return Optional.of(status);
     }
   }
 
   @Override
   public boolean isAlive() {
-    return !exit.isDone();
+    return status == null;
   }
 
   @Override
@@ -89,18 +112,18 @@ final class PosixSupervisedProcess implements SupervisedProcess {
    * child's own group if it has one, else to the child, unless it was reaped.
    */
   void forward(Signal signal, long receivedAt) {
-    if (!exit.isDone()) Forwarding.send(signal, signal, ownGroup ? ForwardTarget.processGroup(pid) : ForwardTarget.pid(pid), receivedAt);
+    if (status == null) Forwarding.send(signal, signal, ownGroup ? ForwardTarget.processGroup(pid) : ForwardTarget.pid(pid), receivedAt);
   }
 
   private void send(int target, Signal signal) {
     // Once reaped, the pid may belong to another process: never signal it.
-    if (exit.isDone()) return;
+    if (status != null) return;
     if (!Os.kill(target, signal)) log.debug("child {} exited before {} could be sent", pid, signal);
   }
 
   @Override
   public Optional<ProcessHandle> toHandle() {
-    return exit.isDone() ? Optional.empty() : ProcessHandle.of(pid);
+    return status != null ? Optional.empty() : ProcessHandle.of(pid);
   }
 
   @Override

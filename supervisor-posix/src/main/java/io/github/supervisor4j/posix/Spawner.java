@@ -48,19 +48,16 @@ final class Spawner {
       spawn.emptySignalMask();
       spawn.defaultDispositions();
       boolean parentHandsOverTerminal = false;
-      switch (spec.processGroup()) {
-        case NEW_SESSION:
-          spawn.newSession();
-          break;
-        case NEW_FOREGROUND:
-          spawn.newProcessGroup();
-          parentHandsOverTerminal = takesTerminal() && !spawn.takeForeground(0);
-          break;
-        case NEW:
-          spawn.newProcessGroup();
-          break;
-        default:
-          break;
+      // Not a switch: one on an enum compiles to a class of its own (Spawner$1), one more to
+      // load on the launcher's way to the child (issue 14).
+      ProcessGroup group = spec.processGroup();
+      if (group == ProcessGroup.NEW_SESSION) {
+        spawn.newSession();
+      } else if (group == ProcessGroup.NEW_FOREGROUND) {
+        spawn.newProcessGroup();
+        parentHandsOverTerminal = takesTerminal() && !spawn.takeForeground(0);
+      } else if (group == ProcessGroup.NEW) {
+        spawn.newProcessGroup();
       }
       closeDescriptors(spawn, spec);
       if (spec.directory().isPresent()) spawn.changeDirectory(spec.directory().get().toString());

@@ -21,8 +21,10 @@ import org.slf4j.spi.SLF4JServiceProvider;
  * before the first logger is made.
  */
 public final class LauncherLogProvider implements SLF4JServiceProvider {
-  private final IMarkerFactory markers = new BasicMarkerFactory();
-  private final MDCAdapter mdc = new NOPMDCAdapter();
+  // Made at the first call: none of our code uses markers or the MDC, and their classes would
+  // be loaded and verified on the launcher's way to the child (issue 14). Guarded by this.
+  private IMarkerFactory markers;
+  private MDCAdapter mdc;
   private final ILoggerFactory loggers = new ILoggerFactory() {
     private final ConcurrentMap<String, Logger> made = new ConcurrentHashMap<>();
 
@@ -44,12 +46,14 @@ public final class LauncherLogProvider implements SLF4JServiceProvider {
   }
 
   @Override
-  public IMarkerFactory getMarkerFactory() {
+  public synchronized IMarkerFactory getMarkerFactory() {
+    if (markers == null) markers = new BasicMarkerFactory();
     return markers;
   }
 
   @Override
-  public MDCAdapter getMDCAdapter() {
+  public synchronized MDCAdapter getMDCAdapter() {
+    if (mdc == null) mdc = new NOPMDCAdapter();
     return mdc;
   }
 
