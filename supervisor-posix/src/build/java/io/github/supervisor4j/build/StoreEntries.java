@@ -20,9 +20,9 @@ import java.util.zip.ZipOutputStream;
  *
  * <p>Why: each class the JVM loads from a jar on the way to the child goes through an {@code
  * Inflater}, run by the interpreter that early; with the launcher's own classes, slf4j's and
- * libs4jsig stored, {@code java -jar launcher -- true} returns about 9 ms sooner on JDK 17
- * (bench/run's start-up row; docs/launcher.md), for 0.3 MB more jar. The rest (jnr, jffi, ASM)
- * is loaded only on a fallback path and stays deflated.
+ * libs4jsig stored, {@code java -jar launcher -- true} returns 5-9 ms sooner on JDK 17
+ * (paired medians of interleaved runs; docs/launcher.md), for 0.3 MB more jar. The rest (jffi,
+ * jnr-constants) is loaded only on a fallback or error path and stays deflated.
  *
  * <p>Reproducible (.ci/reproducible): entries keep their order, times, extra fields and
  * comments, and the same input gives the same bytes.

@@ -58,8 +58,8 @@ final class Os {
    * that library (fastest to start, docs/launcher.md); where libs4jsig cannot be loaded (no
    * build for this architecture, a C library older than it needs), {@link JffiLibC}, which calls
    * libc through jffi's invoker. {@code -Dsupervisor4j.libc=jffi} asks for that one, {@code
-   * =jnr} for jnr-ffi's own binding of the same interface; {@code =jni} for libs4jsig or an
-   * error.
+   * =jnr} for jnr-ffi's own binding of the same interface (not in the launcher jar, which does
+   * not bundle jnr-ffi); {@code =jni} for libs4jsig or an error. Any other value is an error.
    */
   private static final Binding BINDING = bind();
   private static final LibC LIBC = BINDING.libc;
@@ -73,6 +73,9 @@ final class Os {
 
   private static Binding bind() {
     String choice = System.getProperty(PROPERTY, "");
+    if (!choice.isEmpty() && !choice.equals("jni") && !choice.equals("jffi") && !choice.equals("jnr")) {
+      throw new UnsatisfiedLinkError("-D" + PROPERTY + "=" + choice + ": not a binding of the C library; jni, jffi or jnr");
+    }
     if (!choice.equals("jffi") && !choice.equals("jnr")) {
       if (NativeSignals.loaded()) {
         JniLibC jni = new JniLibC(Platform.JNU);
@@ -82,10 +85,20 @@ final class Os {
     }
     JffiSetup.beforeFirstLoad();
     try {
-      LibC libc = choice.equals("jnr") ? LibraryLoader.create(LibC.class).failImmediately().load("c") : JffiLibC.load(Platform.JNU);
+      LibC libc = choice.equals("jnr") ? jnrFfi() : JffiLibC.load(Platform.JNU);
       return new Binding(libc, new JffiMemory());
     } finally {
       JffiSetup.afterLoad(); // loaded or not, our copy of jffi's stub is no longer needed
+    }
+  }
+
+  /** jnr-ffi's binding of {@link LibC}: in the library's dependencies, not in the launcher jar. */
+  private static LibC jnrFfi() {
+    try {
+      return LibraryLoader.create(LibC.class).failImmediately().load("c");
+    } catch (NoClassDefFoundError e) {
+      throw new UnsatisfiedLinkError("-D" + PROPERTY + "=jnr: jnr-ffi is not on the class path (the launcher jar does not bundle it); "
+          + "use jni or jffi");
     }
   }
 

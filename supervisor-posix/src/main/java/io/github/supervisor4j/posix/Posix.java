@@ -163,6 +163,13 @@ public final class Posix {
       for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
         if (t instanceof OutOfMemoryError) throw (OutOfMemoryError) t;
       }
+      // A -Dsupervisor4j.libc that cannot work (no such binding, or jnr without jnr-ffi): its own
+      // line; where native code is unpacked has nothing to do with it. (=jni says why libs4jsig
+      // did not load, which can be the mount: the general message below.)
+      String first = firstLine(e);
+      if (first.startsWith("-D" + Os.PROPERTY + "=") && !first.startsWith("-D" + Os.PROPERTY + "=jni:")) {
+        throw new SupervisorException("cannot load supervisor4j's native code: " + first);
+      }
       String s4j = NativeSignals.libraryReason();
       throw new SupervisorException("cannot load supervisor4j's native code (" + JffiSetup.decision() + "): " + firstLine(e)
           + (s4j != null && !s4j.equals(firstLine(e)) ? "; " + s4j : "")

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -748,6 +749,24 @@ class LauncherTest {
       assertEquals(7, run.waitFor(), run::toString);
       String expected = binding.isEmpty() ? "native code: LibC via libs4jsig's JNI functions" : "native code: LibC via jffi";
       assertTrue(run.stderrAtEnd().stream().anyMatch(l -> l.contains(expected)), run::toString);
+    }
+  }
+
+  /**
+   * A binding the shipped jar cannot use, as a user would ask for it: jnr-ffi's, which the jar
+   * does not bundle, or a name that is none. One line naming it, exit 1, and no child.
+   */
+  @ParameterizedTest
+  @CsvSource({"jnr, 'jnr-ffi is not on the class path (the launcher jar does not bundle it); use jni or jffi'",
+      "ffm, 'not a binding of the C library; jni, jffi or jnr'"})
+  void refusesWithOneLineALibcBindingItCannotUse(String binding, String why) throws Exception {
+    List<String> cmd = Forks.launcherJava().options(List.of("-D" + Os.PROPERTY + "=" + binding))
+        .args("-s", "--", "sh", "-c", "echo started").toList();
+    try (ForkedProcess run = Forks.any(cmd, Map.of())) {
+      assertEquals(1, run.waitFor(), run::toString); // ExitCodes.FAILURE
+      assertEquals(List.of("[FATAL supervisor4j (" + run.pid() + ")] cannot load supervisor4j's native code: -D" + Os.PROPERTY + "="
+          + binding + ": " + why), run.stderrAtEnd(), run::toString);
+      assertEquals(List.of(), run.stdout(), "no child started");
     }
   }
 
