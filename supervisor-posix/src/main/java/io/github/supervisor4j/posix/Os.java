@@ -59,7 +59,9 @@ final class Os {
    * build for this architecture, a C library older than it needs), {@link JffiLibC}, which calls
    * libc through jffi's invoker. {@code -Dsupervisor4j.libc=jffi} asks for that one, {@code
    * =jnr} for jnr-ffi's own binding of the same interface (not in the launcher jar, which does
-   * not bundle jnr-ffi); {@code =jni} for libs4jsig or an error. Any other value is an error.
+   * not bundle jnr-ffi); {@code =jni} for libs4jsig or an error. A value that cannot work here
+   * (no such binding, or jnr without jnr-ffi) is an {@link IllegalArgumentException}: the
+   * property is wrong, not the native code.
    */
   private static final Binding BINDING = bind();
   private static final LibC LIBC = BINDING.libc;
@@ -74,7 +76,7 @@ final class Os {
   private static Binding bind() {
     String choice = System.getProperty(PROPERTY, "");
     if (!choice.isEmpty() && !choice.equals("jni") && !choice.equals("jffi") && !choice.equals("jnr")) {
-      throw new UnsatisfiedLinkError("-D" + PROPERTY + "=" + choice + ": not a binding of the C library; jni, jffi or jnr");
+      throw new IllegalArgumentException("-D" + PROPERTY + "=" + choice + ": not a binding of the C library; jni, jffi or jnr");
     }
     if (!choice.equals("jffi") && !choice.equals("jnr")) {
       if (NativeSignals.loaded()) {
@@ -97,7 +99,7 @@ final class Os {
     try {
       return LibraryLoader.create(LibC.class).failImmediately().load("c");
     } catch (NoClassDefFoundError e) {
-      throw new UnsatisfiedLinkError("-D" + PROPERTY + "=jnr: jnr-ffi is not on the class path (the launcher jar does not bundle it); "
+      throw new IllegalArgumentException("-D" + PROPERTY + "=jnr: jnr-ffi is not on the class path (the launcher jar does not bundle it); "
           + "use jni or jffi");
     }
   }

@@ -160,15 +160,11 @@ public final class Posix {
     } catch (LinkageError e) {
       // A thread jffi's loading needs could not start (a full pids limit): not about where native
       // code is unpacked, so passed on as it is for the caller to say so (the launcher does).
+      // A -Dsupervisor4j.libc that cannot work here (Os's IllegalArgumentException): its own
+      // line, for where native code is unpacked has nothing to do with it.
       for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
         if (t instanceof OutOfMemoryError) throw (OutOfMemoryError) t;
-      }
-      // A -Dsupervisor4j.libc that cannot work (no such binding, or jnr without jnr-ffi): its own
-      // line; where native code is unpacked has nothing to do with it. (=jni says why libs4jsig
-      // did not load, which can be the mount: the general message below.)
-      String first = firstLine(e);
-      if (first.startsWith("-D" + Os.PROPERTY + "=") && !first.startsWith("-D" + Os.PROPERTY + "=jni:")) {
-        throw new SupervisorException("cannot load supervisor4j's native code: " + first);
+        if (t instanceof IllegalArgumentException) throw new SupervisorException("cannot load supervisor4j's native code: " + t.getMessage());
       }
       String s4j = NativeSignals.libraryReason();
       throw new SupervisorException("cannot load supervisor4j's native code (" + JffiSetup.decision() + "): " + firstLine(e)
