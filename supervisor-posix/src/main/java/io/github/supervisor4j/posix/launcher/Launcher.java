@@ -247,12 +247,14 @@ public final class Launcher {
   /**
    * Routes slf4j (used by the reaper and forwarder) to the tini-style lines of {@link
    * LauncherLog} when the launcher runs from a class path, without slf4j's own notice about the
-   * explicit provider. The launcher jar needs none of it: its org.slf4j.LoggerFactory binds
-   * {@link LauncherLogProvider} itself (src/launcher/java).
+   * explicit provider. The launcher jar needs none of it: its org.slf4j.LoggerFactory makes
+   * {@link LauncherLogger}s itself (src/launcher/java). The name is a string, not {@code
+   * LauncherLogProvider.class.getName()}, which would load the provider and slf4j's interfaces
+   * in the launcher jar too (LauncherTest runs the launcher from a class path, through it).
    */
   private static void selectLogProvider() {
     if (System.getProperty("slf4j.provider") == null) {
-      System.setProperty("slf4j.provider", LauncherLogProvider.class.getName());
+      System.setProperty("slf4j.provider", "io.github.supervisor4j.posix.launcher.LauncherLogProvider");
       if (System.getProperty("slf4j.internal.verbosity") == null) System.setProperty("slf4j.internal.verbosity", "WARN");
     }
   }
