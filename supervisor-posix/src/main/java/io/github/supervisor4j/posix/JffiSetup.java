@@ -50,7 +50,7 @@ final class JffiSetup {
 
   private static volatile String decision;
   /** The stub we unpacked for jffi, until {@link #afterLoad()}; null if jffi unpacks it itself. */
-  private static Unpacked stub;
+  private static File stub;
 
   private JffiSetup() {}
 
@@ -84,7 +84,7 @@ final class JffiSetup {
   /** Once jffi has loaded its stub: deletes our copy and forgets the boot path we set for it. */
   static synchronized void afterLoad() {
     if (stub == null) return;
-    stub.delete();
+    deleteUnpacked(stub);
     stub = null;
     System.clearProperty(BOOT_PATH);
   }
@@ -92,28 +92,20 @@ final class JffiSetup {
   private static void unpackStub() {
     String cpu = Platform.CURRENT == Platform.LINUX_X86_64 ? "x86_64" : Platform.CURRENT == Platform.LINUX_AARCH64 ? "aarch64" : null;
     if (cpu == null) return;
-    try (java.io.InputStream in = Resources.open(JffiSetup.class, "/jni/" + cpu + "-Linux/" + STUB)) {
-      if (in == null) return; // not on the class path as we know it: jffi finds it its own way
-      stub = unpack(in, directory(), STUB);
-      System.setProperty(BOOT_PATH, stub.file.getParent());
+    try {
+      byte[] content = Resources.read(JffiSetup.class, "/jni/" + cpu + "-Linux/" + STUB);
+      if (content == null) return; // not on the class path as we know it: jffi finds it its own way
+      stub = unpack(content, directory(), STUB);
+      System.setProperty(BOOT_PATH, stub.getParent());
     } catch (IOException | SecurityException e) {
       stub = null; // jffi unpacks it itself, and says so if that fails too
     }
   }
 
-  /** A native library we wrote into a private directory of its own. */
-  static final class Unpacked {
-    final File file;
-
-    private Unpacked(File file) {
-      this.file = file;
-    }
-
-    /** Deletes the file and its directory; a library already loaded stays mapped. */
-    void delete() {
-      file.delete();
-      file.getParentFile().delete();
-    }
+  /** Deletes {@code unpacked}, a file that {@link #unpack} wrote, and its directory; a library already loaded stays mapped. */
+  static void deleteUnpacked(File unpacked) {
+    unpacked.delete();
+    unpacked.getParentFile().delete();
   }
 
   private static final java.util.concurrent.atomic.AtomicInteger unpacked = new java.util.concurrent.atomic.AtomicInteger();
@@ -126,7 +118,7 @@ final class JffiSetup {
    *
    * @throws IOException if no directory can be made there or the file cannot be written
    */
-  static Unpacked unpack(java.io.InputStream in, File parent, String name) throws IOException {
+  static File unpack(byte[] content, File parent, String name) throws IOException {
     File dir = null;
     for (int attempt = 0; attempt < 100 && dir == null; attempt++) {
       File d = new File(parent, "supervisor4j-" + selfPid() + "-" + System.nanoTime() + "-" + unpacked.incrementAndGet());
@@ -137,15 +129,14 @@ final class JffiSetup {
     boolean ok = dir.setReadable(false, false) & dir.setWritable(false, false) & dir.setExecutable(false, false)
         & dir.setReadable(true, true) & dir.setWritable(true, true) & dir.setExecutable(true, true);
     File file = new File(dir, name);
-    Unpacked result = new Unpacked(file);
     try {
       if (!ok || !file.createNewFile()) throw new IOException("cannot create " + file + " alone");
       try (java.io.OutputStream out = new java.io.FileOutputStream(file)) {
-        in.transferTo(out);
+        out.write(content);
       }
-      return result;
+      return file;
     } catch (IOException | RuntimeException e) {
-      result.delete();
+      deleteUnpacked(file);
       throw e;
     }
   }

@@ -2,7 +2,6 @@ package io.github.supervisor4j.posix;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Loads libs4jsig, our native library, once per JVM with {@code System.load}, which binds its
@@ -158,20 +157,19 @@ final class NativeSignals {
   }
 
   private static boolean openFromJar(String resource, File dir) throws IOException {
-    try (InputStream in = Resources.open(NativeSignals.class, resource)) {
-      if (in == null) {
-        libraryReason = resource + " is not in this build (gcc was missing when it was built)";
-        return false;
-      }
-      // In a directory of its own that another user can neither plant nor enter (JffiSetup.unpack).
-      // Deleted once loaded: the mapping outlives the file.
-      JffiSetup.Unpacked unpacked = JffiSetup.unpack(in, dir, LIBRARY);
-      try {
-        System.load(unpacked.file.getAbsolutePath());
-        return true;
-      } finally {
-        unpacked.delete();
-      }
+    byte[] content = Resources.read(NativeSignals.class, resource);
+    if (content == null) {
+      libraryReason = resource + " is not in this build (gcc was missing when it was built)";
+      return false;
+    }
+    // In a directory of its own that another user can neither plant nor enter (JffiSetup.unpack).
+    // Deleted once loaded: the mapping outlives the file.
+    File unpacked = JffiSetup.unpack(content, dir, LIBRARY);
+    try {
+      System.load(unpacked.getAbsolutePath());
+      return true;
+    } finally {
+      JffiSetup.deleteUnpacked(unpacked);
     }
   }
 

@@ -50,7 +50,7 @@ final class Os {
   /** pidfd_send_signal(2), Linux 5.1; same number on x86_64 and aarch64. */
   private static final int SYS_PIDFD_SEND_SIGNAL = 424;
 
-  /** {@code jni}, {@code jffi} or {@code jnr}: which binding of {@link LibC}; see {@link #BINDING}. */
+  /** {@code jni}, {@code jffi} or {@code jnr}: which binding of {@link LibC}; see {@link #LIBC}. */
   static final String PROPERTY = "supervisor4j.libc";
 
   /**
@@ -63,32 +63,28 @@ final class Os {
    * (no such binding, or jnr without jnr-ffi) is an {@link IllegalArgumentException}: the
    * property is wrong, not the native code.
    */
-  private static final Binding BINDING = bind();
-  private static final LibC LIBC = BINDING.libc;
-  private static final NativeMemory MEMORY = BINDING.memory;
+  private static final LibC LIBC = bind();
+  /** libs4jsig's binding reaches memory itself; jffi's and jnr-ffi's through jffi. */
+  private static final NativeMemory MEMORY = LIBC instanceof NativeMemory memory ? memory : new JffiMemory();
   /** sizeof(void *) on the platforms we run on. */
   private static final int ADDRESS_SIZE = 8;
 
   private Os() {}
 
-  private record Binding(LibC libc, NativeMemory memory) {}
-
-  private static Binding bind() {
+  private static LibC bind() {
     String choice = System.getProperty(PROPERTY, "");
     if (!choice.isEmpty() && !choice.equals("jni") && !choice.equals("jffi") && !choice.equals("jnr")) {
       throw new IllegalArgumentException("-D" + PROPERTY + "=" + choice + ": not a binding of the C library; jni, jffi or jnr");
     }
     if (!choice.equals("jffi") && !choice.equals("jnr")) {
       if (NativeSignals.loaded()) {
-        JniLibC jni = new JniLibC(Platform.JNU);
-        return new Binding(jni, jni);
+        return new JniLibC(Platform.JNU);
       }
       if (choice.equals("jni")) throw new UnsatisfiedLinkError("-D" + PROPERTY + "=jni: " + NativeSignals.libraryReason());
     }
     JffiSetup.beforeFirstLoad();
     try {
-      LibC libc = choice.equals("jnr") ? jnrFfi() : JffiLibC.load(Platform.JNU);
-      return new Binding(libc, new JffiMemory());
+      return choice.equals("jnr") ? jnrFfi() : JffiLibC.load(Platform.JNU);
     } finally {
       JffiSetup.afterLoad(); // loaded or not, our copy of jffi's stub is no longer needed
     }

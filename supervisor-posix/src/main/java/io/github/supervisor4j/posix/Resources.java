@@ -2,7 +2,6 @@ package io.github.supervisor4j.posix;
 
 import java.io.File;
 import java.io.FileInputStream;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -23,33 +22,32 @@ final class Resources {
   private Resources() {}
 
   /**
-   * The resource {@code name} (absolute, with a leading slash) of {@code owner}'s code source,
-   * or null if it has none.
+   * The bytes of resource {@code name} (absolute, with a leading slash) of {@code owner}'s code
+   * source, or null if it has none. Read whole: our libraries are tens of kilobytes, and a
+   * stream that closes the jar behind it would be one more class to load.
    */
-  static InputStream open(Class<?> owner, String name) throws IOException {
+  static byte[] read(Class<?> owner, String name) throws IOException {
     File source = codeSource(owner);
-    if (source == null) return owner.getResourceAsStream(name);
+    if (source == null) {
+      try (InputStream in = owner.getResourceAsStream(name)) {
+        return in == null ? null : in.readAllBytes();
+      }
+    }
     String entry = name.substring(1);
     if (source.isDirectory()) {
       File f = new File(source, entry);
-      return f.isFile() ? new FileInputStream(f) : null;
-    }
-    JarFile jar = new JarFile(source, false); // shares the class loader's open zip; no signature check
-    ZipEntry e = jar.getEntry(entry);
-    if (e == null) {
-      jar.close();
-      return null;
-    }
-    return new FilterInputStream(jar.getInputStream(e)) {
-      @Override
-      public void close() throws IOException {
-        try {
-          super.close();
-        } finally {
-          jar.close();
-        }
+      if (!f.isFile()) return null;
+      try (InputStream in = new FileInputStream(f)) {
+        return in.readAllBytes();
       }
-    };
+    }
+    try (JarFile jar = new JarFile(source, false)) { // shares the class loader's open zip; no signature check
+      ZipEntry e = jar.getEntry(entry);
+      if (e == null) return null;
+      try (InputStream in = jar.getInputStream(e)) {
+        return in.readAllBytes();
+      }
+    }
   }
 
   /** The file or directory {@code owner} was loaded from, or null if it was not a local one. */

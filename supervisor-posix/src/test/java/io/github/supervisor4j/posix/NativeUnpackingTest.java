@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.supervisor4j.testing.ForkedProcess;
 import io.github.supervisor4j.testing.JavaCommand;
-import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,28 +32,28 @@ class NativeUnpackingTest {
   @Test
   void unpacksIntoAPrivateDirectoryAndDeletesBoth(@TempDir Path parent) throws IOException {
     byte[] bytes = {1, 2, 3, 4, 5};
-    JffiSetup.Unpacked u = JffiSetup.unpack(new ByteArrayInputStream(bytes), parent.toFile(), "libx.so");
-    Path dir = u.file.getParentFile().toPath();
+    File u = JffiSetup.unpack(bytes, parent.toFile(), "libx.so");
+    Path dir = u.getParentFile().toPath();
     assertEquals(parent, dir.getParent());
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
-    assertArrayEquals(bytes, Files.readAllBytes(u.file.toPath()));
-    u.delete();
+    assertArrayEquals(bytes, Files.readAllBytes(u.toPath()));
+    JffiSetup.deleteUnpacked(u);
     assertFalse(Files.exists(dir), dir + " left behind");
   }
 
   @Test
   void eachUnpackingGetsItsOwnDirectory(@TempDir Path parent) throws IOException {
-    JffiSetup.Unpacked a = JffiSetup.unpack(new ByteArrayInputStream(new byte[1]), parent.toFile(), "libx.so");
-    JffiSetup.Unpacked b = JffiSetup.unpack(new ByteArrayInputStream(new byte[1]), parent.toFile(), "libx.so");
-    assertFalse(a.file.getParentFile().equals(b.file.getParentFile()));
-    a.delete();
-    b.delete();
+    File a = JffiSetup.unpack(new byte[1], parent.toFile(), "libx.so");
+    File b = JffiSetup.unpack(new byte[1], parent.toFile(), "libx.so");
+    assertFalse(a.getParentFile().equals(b.getParentFile()));
+    JffiSetup.deleteUnpacked(a);
+    JffiSetup.deleteUnpacked(b);
   }
 
   @Test
   void failsWhereNoDirectoryCanBeMade(@TempDir Path parent) {
     File missing = parent.resolve("missing").toFile();
-    assertThrows(IOException.class, () -> JffiSetup.unpack(new ByteArrayInputStream(new byte[1]), missing, "libx.so"));
+    assertThrows(IOException.class, () -> JffiSetup.unpack(new byte[1], missing, "libx.so"));
   }
 
   /**
