@@ -34,6 +34,20 @@
 
 #include "s4jsig.h"
 
+/*
+ * dlsym moved from libdl.so.2 into libc.so.6 in glibc 2.34 under a new version, GLIBC_2.34,
+ * which a library linked on 2.34 or later binds: it then fails to load on any older glibc
+ * ("version `GLIBC_2.34' not found"), and the JVM falls back to jffi, the slow start, on the
+ * distributions JVM images are often built on (Debian 11, Ubuntu 20.04, RHEL 8). Bind the
+ * version every glibc of the architecture has instead: libdl's before 2.34, libc's compatible
+ * symbol since. S4jSigLibraryTest checks that no symbol needs a glibc newer than 2.17.
+ */
+#if defined(__x86_64__)
+__asm__(".symver dlsym,dlsym@GLIBC_2.2.5");
+#elif defined(__aarch64__)
+__asm__(".symver dlsym,dlsym@GLIBC_2.17");
+#endif
+
 #define J(name) Java_io_github_supervisor4j_posix_Jni_##name
 #define S4J_MISSING (-1000)
 

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -65,6 +67,40 @@ class S4jSigLibraryTest {
     String output = run(command, "s4jsig_test on linux-" + arch);
     assertTrue(output.contains("s4jsig_test: ok"), output);
   }
+
+  /**
+   * No symbol of the library needs a glibc newer than 2.17, the oldest the JDK 17 builds
+   * themselves run on (x86_64 and aarch64), so that it loads on the distributions JVM images
+   * are built on instead of leaving them jffi's slower start. dlsym is the one a build host with
+   * glibc 2.34 or later would bind at 2.34 (src/main/c/s4jjni.c keeps its old version); before
+   * 2.34 it is libdl.so.2's, so the library needs that too. Read from the ELF with readelf: no
+   * glibc that old runs here.
+   */
+  @ParameterizedTest(name = "linux-{0}")
+  @ValueSource(strings = {"x86_64", "aarch64"})
+  @Timeout(60)
+  void needsNoGlibcNewerThan217(String arch) throws Exception {
+    Path library = Paths.get("target/classes/META-INF/native/linux-" + arch + "/libs4jsig.so").toAbsolutePath();
+    require(Files.isRegularFile(library), library + " was not built");
+    require(onPath("readelf"), "readelf is not on PATH (Debian: binutils)");
+    Files.createDirectories(OUT);
+    String symbols = run(List.of("readelf", "-W", "--dyn-syms", library.toString()), "readelf --dyn-syms");
+    List<String> newer = new ArrayList<>();
+    for (String line : symbols.split("\n")) {
+      Matcher m = GLIBC_VERSION.matcher(line);
+      while (m.find()) {
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        if (major > 2 || (major == 2 && minor > 17)) newer.add(line.trim());
+      }
+    }
+    assertTrue(newer.isEmpty(), library + " needs a glibc newer than 2.17: " + newer);
+    assertTrue(symbols.contains(" dlsym@GLIBC_"), library + " does not call a versioned dlsym:\n" + symbols);
+    String dynamic = run(List.of("readelf", "-W", "-d", library.toString()), "readelf -d");
+    assertTrue(dynamic.contains("[libdl.so.2]"), library + " does not need libdl.so.2 (dlsym before glibc 2.34):\n" + dynamic);
+  }
+
+  private static final Pattern GLIBC_VERSION = Pattern.compile("@GLIBC_(\\d+)\\.(\\d+)");
 
   /** The JDK's os.arch in the jar's naming (META-INF/native/linux-<arch>). */
   private static String hostArch() {
