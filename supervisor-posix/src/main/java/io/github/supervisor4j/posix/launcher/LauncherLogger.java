@@ -30,7 +30,12 @@ public final class LauncherLogger implements Logger {
     this.name = name;
   }
 
-  /** The logger named {@code name}: the same one for every call with that name. */
+  /**
+   * The logger named {@code name}: the same one for every call with that name.
+   *
+   * @param name the logger's name, by slf4j's convention its class's
+   * @return that logger
+   */
   public static Logger named(String name) {
     LauncherLogger logger = made.get(name);
     if (logger == null) {
