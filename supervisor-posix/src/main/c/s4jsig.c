@@ -27,7 +27,7 @@
 
 #include "s4jsig.h"
 
-#define S4J_ABI 1
+#define S4J_ABI 2
 #define S4J_NSIG 65
 
 #define S4J_TO_JAVA (-1)

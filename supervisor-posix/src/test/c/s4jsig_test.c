@@ -39,7 +39,7 @@ struct record {
 };
 
 /* S4jSig's constants. */
-enum { ABI = 1, RECORD_SIZE = 24, TO_JAVA = -1, DROP = 0 };
+enum { ABI = 2, RECORD_SIZE = 24, TO_JAVA = -1, DROP = 0 };
 enum { FORWARDED = 1, HELD = 2, FOR_JAVA = 4, DROPPED = 8 };
 enum { DISPOSITION_DEFAULT = 0, DISPOSITION_OURS = 3 };
 

@@ -8,8 +8,8 @@ package io.github.supervisor4j;
  * #spawn(ChildSpec)} are registered before they can exit, so their status is never lost and
  * completes {@link SupervisedProcess#onExit()}.
  *
- * <p>Thread-safe. {@link #close()} stops reaping at once; the thread itself ends when it next
- * wakes. A closed reaper cannot be started again.
+ * <p>Thread-safe. {@link #close()} stops reaping at once, and the reaper's thread with it (an
+ * implementation may have to wake it first). A closed reaper cannot be started again.
  */
 public interface Reaper extends AutoCloseable {
 

@@ -100,6 +100,9 @@ final class Jni {
   /** The C library's {@code environ}. */
   static native long environ();
 
+  /** A child that exits at once (vfork, then {@code _exit(0)}), to end a waitid blocked in another thread: its pid, or -errno. */
+  static native int spawnExitingChild();
+
   static native int s4jAbi();
 
   static native int s4jRecordSize();

@@ -28,7 +28,7 @@ import java.io.IOException;
 final class NativeSignals {
   static final String PROPERTY = "supervisor4j.nativeSignals";
   static final String LIBRARY = "libs4jsig.so";
-  private static final int ABI = 1;
+  private static final int ABI = 2;
 
   private static boolean library;
   private static String libraryReason;

@@ -176,6 +176,33 @@ final class Os {
     }
   }
 
+  /** Waits for child {@code pid} to exit and reaps it; false if it is not a child of ours (ECHILD). */
+  static boolean reap(int pid) {
+    try (Arena arena = new Arena()) {
+      long info = arena.allocate(128);
+      while (LIBC.waitid(P_PID, pid, info, WEXITED) != 0) {
+        int errno = errno();
+        if (errno == ECHILD) return false;
+        if (errno != EINTR) throw failure("waitid(P_PID, " + pid + ")", errno, pid);
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Makes a child that exits at once, so that a waitid(2) blocked in another thread returns
+   * (the caller reaps it: {@link #reap}). Its pid, or 0 where libs4jsig is not loaded: jffi's
+   * binding has no way to run a child that runs no Java.
+   *
+   * @throws SystemCallException if vfork fails (EAGAIN: the pids limit is reached)
+   */
+  static int spawnExitingChild() {
+    if (!NativeSignals.loaded()) return 0;
+    int r = Jni.spawnExitingChild();
+    if (r < 0) throw failure("vfork", -r, getpid());
+    return r;
+  }
+
   static void setChildSubreaper() {
     if (LIBC.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
       throw failure("prctl(PR_SET_CHILD_SUBREAPER, 1)", errno(), getpid());

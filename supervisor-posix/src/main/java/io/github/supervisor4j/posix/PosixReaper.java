@@ -10,6 +10,7 @@ import io.github.supervisor4j.ReaperConfig;
 import io.github.supervisor4j.ReaperStats;
 import io.github.supervisor4j.SupervisedProcess;
 import io.github.supervisor4j.Subscription;
+import io.github.supervisor4j.SystemCallException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -58,6 +59,14 @@ final class PosixReaper implements Reaper, ReapStrategy.Report {
   private volatile long spawns;
   private volatile State state = State.NEW;
   private Thread thread; // guarded by lock
+  /**
+   * True while the reaper thread is in, or about to enter, the strategy's blocking wait. It
+   * sets this before it checks the state, and {@link #close} sets the state before it reads
+   * this (both volatile): so either the thread sees the close, or close sees it waiting.
+   */
+  private volatile boolean waiting;
+  /** The child {@link #close} made to end that wait, for the reaper thread to reap; 0 if none. Guarded by lock. */
+  private int wakeChild;
 
   private enum State { NEW, RUNNING, CLOSED }
 
@@ -143,19 +152,43 @@ final class PosixReaper implements Reaper, ReapStrategy.Report {
     try {
       while (isOpen()) {
         long spawnsBefore = spawns;
-        if (!strategy.awaitExit()) {
+        if (!awaitExit()) {
           idle(spawnsBefore);
           continue;
         }
         wakeups.incrementAndGet();
         if (isOpen()) strategy.reap(spawnedPids(), this);
       }
+      reapWakeChild();
     } catch (RuntimeException | Error e) {
       log.error("reaper thread of process {} died; zombies will no longer be reaped", Os.getpid(), e);
       throw e;
     } finally {
       strategy.release();
     }
+  }
+
+  /** The strategy's blocking wait, unless closed (see {@link #waiting}); false also once closed. */
+  private boolean awaitExit() {
+    waiting = true;
+    try {
+      return isOpen() && strategy.awaitExit();
+    } finally {
+      waiting = false;
+    }
+  }
+
+  /** Reaps the child that {@link #close} made to end the wait, if it made one; never another. */
+  private void reapWakeChild() {
+    int child;
+    lock.lock(); // held by close() until the child exists and is noted
+    try {
+      child = wakeChild;
+      wakeChild = 0;
+    } finally {
+      lock.unlock();
+    }
+    if (child > 0) Os.reap(child);
   }
 
   /**
@@ -217,12 +250,22 @@ final class PosixReaper implements Reaper, ReapStrategy.Report {
     }
   }
 
+  /**
+   * Stops reaping, and the reaper thread with it. A thread blocked in waitid(2) (there are
+   * children, none has exited) is woken by a child of our own that exits at once, which it
+   * reaps: else it would stay in native code until some child exits, and HotSpot's exit waits
+   * up to 300 ms for a thread in native code (the launcher's exit with a descendant still
+   * alive). Without libs4jsig (jffi's binding) that thread ends when it next wakes.
+   */
   @Override
   public void close() {
     lock.lock();
     try {
       state = State.CLOSED;
       childAdded.signalAll();
+      if (waiting && wakeChild == 0) wakeChild = Os.spawnExitingChild();
+    } catch (SystemCallException e) {
+      log.debug("process {}: reaper closed, but its thread stays in waitid until a child exits: {}", Os.getpid(), e.getMessage());
     } finally {
       lock.unlock();
     }

@@ -95,18 +95,22 @@ public final class Launcher {
     SignalForwarder forwarder = configureSignals(options);
     setParentDeathSignal(options);
     Reaper reaper = startReaper(options);
-    checkReaping(reaper, options.action);
-    ShutdownCoordinator shutdown = installShutdown(options, reaper, forwarder);
-    SupervisedProcess child;
-    try {
-      child = spawn(reaper, options);
-    } catch (SpawnException e) {
-      LauncherLog.fatal(e.getMessage());
-      return e.exitCode();
+    // Closed before the JVM exits: with a descendant still alive its thread sits in waitid, and
+    // HotSpot's exit would wait up to 300 ms for it (PosixReaper.close says how it is woken).
+    try (reaper) {
+      checkReaping(reaper, options.action);
+      ShutdownCoordinator shutdown = installShutdown(options, reaper, forwarder);
+      SupervisedProcess child;
+      try {
+        child = spawn(reaper, options);
+      } catch (SpawnException e) {
+        LauncherLog.fatal(e.getMessage());
+        return e.exitCode();
+      }
+      forwarder.target(forwardTarget(child, options));
+      if (shutdown != null) shutdown.mainChild(child);
+      return waitForChild(child, shutdown, options);
     }
-    forwarder.target(forwardTarget(child, options));
-    if (shutdown != null) shutdown.mainChild(child);
-    return waitForChild(child, shutdown, options);
   }
 
   /**
@@ -232,12 +236,13 @@ public final class Launcher {
   private static int pause(LauncherOptions options) {
     try (Posix.SignalLatch stop = Posix.catchSignals(EnumSet.of(Signal.SIGINT, Signal.SIGTERM))) {
       setParentDeathSignal(options);
-      Reaper reaper = startReaper(options);
-      checkReaping(reaper, Action.PAUSE);
-      LauncherLog.info("pause mode: reaping orphans until SIGINT or SIGTERM");
-      Signal received = stop.await();
-      LauncherLog.info("pause mode: received " + received + ", exiting; reaped " + reaper.stats().adopted() + " orphans");
-      return ExitCodes.OK;
+      try (Reaper reaper = startReaper(options)) { // closed before the exit, as in supervise
+        checkReaping(reaper, Action.PAUSE);
+        LauncherLog.info("pause mode: reaping orphans until SIGINT or SIGTERM");
+        Signal received = stop.await();
+        LauncherLog.info("pause mode: received " + received + ", exiting; reaped " + reaper.stats().adopted() + " orphans");
+        return ExitCodes.OK;
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new SupervisorException("pause mode: interrupted");
