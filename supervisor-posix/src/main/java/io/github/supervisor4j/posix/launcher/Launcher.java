@@ -255,7 +255,7 @@ public final class Launcher {
    * explicit provider. The launcher jar needs none of it: its org.slf4j.LoggerFactory makes
    * {@link LauncherLogger}s itself (src/launcher/java). The name is a string, not {@code
    * LauncherLogProvider.class.getName()}, which would load the provider and slf4j's interfaces
-   * in the launcher jar too (LauncherTest runs the launcher from a class path, through it).
+   * in the launcher jar too (GracefulShutdownTest runs the launcher from a class path, through this name).
    */
   private static void selectLogProvider() {
     if (System.getProperty("slf4j.provider") == null) {
