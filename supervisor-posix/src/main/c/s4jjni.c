@@ -39,8 +39,10 @@
  * which a library linked on 2.34 or later binds: it then fails to load on any older glibc
  * ("version `GLIBC_2.34' not found"), and the JVM falls back to jffi, the slow start, on the
  * distributions JVM images are often built on (Debian 11, Ubuntu 20.04, RHEL 8). Bind the
- * version every glibc of the architecture has instead: libdl's before 2.34, libc's compatible
- * symbol since. S4jSigLibraryTest checks that no symbol needs a glibc newer than 2.17.
+ * version every glibc of the architecture has instead: libdl's before 2.34 (which the JVM has
+ * loaded there: it calls dlopen itself), libc's compatible symbol since. Not linked against
+ * libdl.so.2: a minimal image may have none, and then a library that needs it does not load.
+ * S4jSigLibraryTest checks both; OldGlibcTest loads it on glibc 2.31.
  */
 #if defined(__x86_64__)
 __asm__(".symver dlsym,dlsym@GLIBC_2.2.5");
