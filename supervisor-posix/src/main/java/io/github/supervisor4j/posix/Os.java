@@ -166,26 +166,23 @@ final class Os {
     // No need to zero si_pid first (waitid(2) asks it for portability): Linux's waitid writes
     // si_signo, si_code, si_pid, si_uid and si_status on every return, 0s when WNOHANG found
     // nothing (kernel/exit.c, SYSCALL_DEFINE5(waitid)). One native call less per reap.
-    while (true) {
-      int r = LIBC.waitid(idtype, id, info.memory, options);
-      if (r == 0) return info.pid() != 0;
+    return waitid(idtype, id, info.memory, options) && info.pid() != 0;
+  }
+
+  /** waitid(2) into the siginfo_t at {@code infop}, retried on EINTR; false for ECHILD. */
+  private static boolean waitid(int idtype, int id, long infop, int options) {
+    while (LIBC.waitid(idtype, id, infop, options) != 0) {
       int errno = errno();
-      if (errno == EINTR) continue;
       if (errno == ECHILD) return false;
-      throw failure("waitid(" + idtype + ", " + id + ")", errno, idtype == P_PID ? id : 0);
+      if (errno != EINTR) throw failure("waitid(" + idtype + ", " + id + ")", errno, idtype == P_PID ? id : 0);
     }
+    return true;
   }
 
   /** Waits for child {@code pid} to exit and reaps it; false if it is not a child of ours (ECHILD). */
   static boolean reap(int pid) {
     try (Arena arena = new Arena()) {
-      long info = arena.allocate(128);
-      while (LIBC.waitid(P_PID, pid, info, WEXITED) != 0) {
-        int errno = errno();
-        if (errno == ECHILD) return false;
-        if (errno != EINTR) throw failure("waitid(P_PID, " + pid + ")", errno, pid);
-      }
-      return true;
+      return waitid(P_PID, pid, arena.allocate(128), WEXITED);
     }
   }
 
