@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -125,14 +126,34 @@ class ClusterConstraintsInPodmanTest {
   }
 
   /**
-   * Below the launcher's own need of threads (17 with the recommended options on 2 cores since
-   * jffi and its cleaner thread left the launcher's path: HotSpot's, the forwarder's, the
-   * reaper's, the child) the launcher says so in one line that names the fix; HotSpot's own
-   * warnings about the thread it could not start come with it.
+   * Below the launcher's own need of threads the launcher says so in one line that names the
+   * fix; HotSpot's own warnings about the thread it could not start come with it. With the
+   * recommended options on 2 cores the JVM has 13 threads of its own before our main runs, plus
+   * a second C1 compiler thread that HotSpot starts when its compile queue grows
+   * (UseDynamicNumberOfCompilerThreads); then come the forwarder, the reaper and the child. At
+   * 15 and below the launcher can never start; at 16 it starts only when that compiler thread
+   * came late (3 times in 20 on this machine, and on a busy CI: not a limit to test); at 17 it
+   * always starts (13 and below: the JDK's own launcher fails before our main, with its trace).
    */
   @ParameterizedTest(name = "--pids-limit {0}")
-  @ValueSource(ints = {14, 15, 16})
+  @ValueSource(ints = {14, 15})
   void launcherWithTooSmallAPidsLimitFailsWithOneLineNamingTheFix(int limit) throws IOException {
+    Podman.Result r = runUnderPidsLimit(limit);
+    assertEquals(1, podman.exitCode(podman.name("pids-" + limit)), r.describe());
+    List<String> ours = r.both().lines().filter(l -> !l.isBlank() && !l.matches("\\[[0-9.]+s\\]\\[warning\\]\\[os,thread\\].*")).toList();
+    assertEquals(1, ours.size(), r.describe());
+    assertTrue(ours.get(0).startsWith("[FATAL supervisor4j (1)] ") && ours.get(0).contains("Fix: raise the container's pids limit"), r.describe());
+  }
+
+  /** The need docs/launcher.md gives: at --pids-limit 17 the launcher starts, whenever HotSpot's threads come. */
+  @Test
+  void launcherStartsAtTheDocumentedPidsLimit() throws IOException {
+    Podman.Result r = runUnderPidsLimit(17);
+    assertEquals(0, podman.exitCode(podman.name("pids-17")), r.describe());
+    assertEquals(List.of("child ran"), r.both().lines().filter(l -> !l.isBlank()).toList(), r.describe());
+  }
+
+  private static Podman.Result runUnderPidsLimit(int limit) throws IOException {
     List<String> entrypoint = new ArrayList<>(List.of("java"));
     entrypoint.addAll(RECOMMENDED);
     entrypoint.addAll(List.of("-jar", "/supervisor-launcher.jar", "--", "sh", "-c", "echo child ran"));
@@ -140,10 +161,6 @@ class ClusterConstraintsInPodmanTest {
     args.addAll(podman.label());
     args.addAll(List.of("--pids-limit", Integer.toString(limit), "--entrypoint", ContainerRecipesInPodmanTest.json(entrypoint),
         ContainerRecipesInPodmanTest.LAUNCHER));
-    Podman.Result r = podman.podman(args);
-    assertEquals(1, podman.exitCode(podman.name("pids-" + limit)), r.describe());
-    List<String> ours = r.both().lines().filter(l -> !l.isBlank() && !l.matches("\\[[0-9.]+s\\]\\[warning\\]\\[os,thread\\].*")).toList();
-    assertEquals(1, ours.size(), r.describe());
-    assertTrue(ours.get(0).startsWith("[FATAL supervisor4j (1)] ") && ours.get(0).contains("Fix: raise the container's pids limit"), r.describe());
+    return podman.podman(args);
   }
 }
