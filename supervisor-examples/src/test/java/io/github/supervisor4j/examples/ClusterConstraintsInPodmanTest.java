@@ -133,7 +133,7 @@ class ClusterConstraintsInPodmanTest {
    * (UseDynamicNumberOfCompilerThreads); then come the forwarder, the reaper and the child. At
    * 15 and below the launcher can never start; at 16 it starts only when that compiler thread
    * came late (3 times in 20 on this machine, and on a busy CI: not a limit to test); at 17 it
-   * always starts (13 and below: the JDK's own launcher fails before our main, with its trace).
+   * always starts (at 13 the JDK's own launcher mostly fails before our main, with its trace).
    */
   @ParameterizedTest(name = "--pids-limit {0}")
   @ValueSource(ints = {14, 15})
